@@ -1,0 +1,44 @@
+# The two commands of the README, and the pieces CI uses.
+#   make demo   set up, build and run the demo
+#   make test   set up, build (warnings as errors) and run the whole test suite through ctest
+JOBS ?= 2
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+CMAKE_FLAGS ?=
+KAFKATRACE := $(BUILD)/tools/kafkatrace/kafkatrace
+
+.PHONY: demo test test-asan build setup-demo setup-test format format-check clean
+
+demo: setup-demo
+	cmake -S . -B $(BUILD) -G Ninja -DKAFKATRACE_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j$(JOBS) --target kafkatrace
+	$(KAFKATRACE) demo
+
+test: setup-test
+	cmake -S . -B $(BUILD) -G Ninja -DKAFKATRACE_BUILD_TESTS=ON -DKAFKATRACE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+	ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure
+
+# The suite built with AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it after `test`).
+test-asan: setup-test
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKAFKATRACE_WERROR=ON \
+	  -DKAFKATRACE_SANITIZE=address,undefined $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_ASAN) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(BUILD_ASAN) -j$(JOBS) --output-on-failure
+
+setup-demo:
+	scripts/setup.sh demo
+
+setup-test:
+	scripts/setup.sh test
+
+SOURCES = $(shell git ls-files '*.h' '*.cpp')
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)
