@@ -27,9 +27,10 @@ struct HandlerSlot {
   std::shared_ptr<const LogHandler> handler;  // null: default handler
 };
 
+// Never destroyed: spans flushed during static destruction may still log.
 HandlerSlot& handler_slot() {
-  static HandlerSlot slot;
-  return slot;
+  static auto* slot = new HandlerSlot();
+  return *slot;
 }
 
 void write_to_stderr(LogLevel level, std::string_view component, std::string_view message) {

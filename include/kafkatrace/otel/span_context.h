@@ -17,7 +17,7 @@ struct SpanContext {
   SpanId span_id;
   TraceFlags trace_flags;
   bool is_remote = false;
-  TraceState trace_state;
+  TraceState trace_state{};
 
   // Valid when both ids are non-zero (W3C Trace Context).
   bool is_valid() const noexcept { return trace_id.is_valid() && span_id.is_valid(); }

@@ -1,0 +1,99 @@
+// ProtobufWriter: a minimal protocol-buffers wire-format writer into a reusable byte buffer,
+// enough for OTLP (varint, fixed32/64, double, length-delimited strings, bytes and nested
+// messages). Shared by the OTLP trace and metrics encoders; not installed.
+//
+//   ProtobufWriter writer;
+//   auto span = writer.begin_nested(2, 2);          // field 2, reserve a 2-byte length
+//   writer.write_string(5, "name"); writer.end_nested(span);
+//
+// Nested messages are written in one pass: begin_nested reserves a guessed number of length
+// bytes and end_nested patches the varint length in place, moving the body only when the guess
+// was wrong. The result is the canonical (minimal) encoding, byte for byte what protoc's
+// generated code writes for the same fields in the same order.
+//
+// Not thread-safe; one writer per thread/encoder. clear() keeps the capacity, so a warm writer
+// does not allocate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace kafkatrace::exporters::otlp {
+
+enum class WireType : std::uint8_t {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLengthDelimited = 2,
+  kFixed32 = 5,
+};
+
+class ProtobufWriter {
+ public:
+  // A nested message being written; pass it back to end_nested.
+  struct Nested {
+    std::size_t length_offset;  // where the reserved length bytes start
+    std::size_t reserved;       // how many bytes were reserved
+  };
+
+  void clear() noexcept { size_ = 0; }
+  void reserve(std::size_t bytes) { ensure(bytes); }
+  std::string_view view() const noexcept { return {buffer_.data(), size_}; }
+  std::size_t size() const noexcept { return size_; }
+
+  // Field writers: tag plus value. They always write (proto3 default omission and oneof
+  // presence are the caller's business).
+  void write_varint(std::uint32_t field, std::uint64_t value);
+  void write_int64(std::uint32_t field, std::int64_t value) {
+    write_varint(field, static_cast<std::uint64_t>(value));  // two's complement, 10 bytes if < 0
+  }
+  void write_bool(std::uint32_t field, bool value) { write_varint(field, value ? 1 : 0); }
+  void write_fixed64(std::uint32_t field, std::uint64_t value);
+  void write_fixed32(std::uint32_t field, std::uint32_t value);
+  void write_double(std::uint32_t field, double value);
+  void write_string(std::uint32_t field, std::string_view value);
+  void write_bytes(std::uint32_t field, std::span<const std::uint8_t> value);
+
+  // Starts a length-delimited field whose body is written next. `expected_length_bytes` (1–5)
+  // is the guess for the varint length: 1 for bodies < 128 bytes, 2 for < 16 KiB, 3 for < 2 MiB.
+  Nested begin_nested(std::uint32_t field, std::size_t expected_length_bytes = 1);
+  void end_nested(Nested nested);
+
+  // Low-level pieces, for callers that assemble a length-delimited value from parts.
+  void write_tag(std::uint32_t field, WireType type) {
+    write_raw_varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint8_t>(type));
+  }
+  void write_raw_varint(std::uint64_t value) {
+    ensure(10);
+    while (value >= 0x80) {
+      buffer_[size_++] = static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    buffer_[size_++] = static_cast<char>(value);
+  }
+  void write_raw(std::string_view bytes);
+
+  static constexpr std::size_t varint_size(std::uint64_t value) noexcept {
+    std::size_t size = 1;
+    while (value >= 0x80) {
+      value >>= 7;
+      ++size;
+    }
+    return size;
+  }
+
+ private:
+  // Makes room for `bytes` more bytes. The buffer's own size is its capacity (grown by doubling,
+  // zero-filled only when it grows); size_ is how much of it holds output.
+  void ensure(std::size_t bytes) {
+    if (buffer_.size() - size_ < bytes) grow(bytes);
+  }
+  void grow(std::size_t bytes);
+
+  std::string buffer_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace kafkatrace::exporters::otlp

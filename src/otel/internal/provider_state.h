@@ -1,0 +1,70 @@
+// ProviderState: what a TracerProvider shares with its Tracers and recording Spans — resource,
+// sampler, processors, limits, counters. Kept alive by shared_ptr from each of them, so a span
+// ended after its provider was destroyed still reaches valid (shut down) state.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "kafkatrace/otel/processor.h"
+#include "kafkatrace/otel/resource.h"
+#include "kafkatrace/otel/sampler.h"
+#include "kafkatrace/otel/tracer.h"
+
+namespace kafkatrace::otel::internal {
+
+class ProviderState final {
+ public:
+  ProviderState(Resource resource, std::unique_ptr<Sampler> sampler,
+                std::vector<std::unique_ptr<SpanProcessor>> processors, SpanLimits limits,
+                bool enabled);
+  ~ProviderState();
+
+  // False for a no-op provider and after shutdown: start_span then returns non-recording spans.
+  bool accepting() const noexcept {
+    return enabled_ && !shut_down_.load(std::memory_order_relaxed);
+  }
+  bool enabled() const noexcept { return enabled_; }
+  const SpanLimits& limits() const noexcept { return limits_; }
+  const Sampler& sampler() const noexcept { return *sampler_; }
+  const std::shared_ptr<const Resource>& resource() const noexcept { return resource_; }
+
+  void on_start(Span& span, const Context& parent) noexcept {
+    started_.fetch_add(1, std::memory_order_relaxed);
+    for (auto& processor : processors_) processor->on_start(span, parent);
+  }
+  // Counts the span as ended and hands it to the processors (copies for all but the last).
+  void on_end(std::unique_ptr<SpanData> span) noexcept;
+
+  std::shared_ptr<const InstrumentationScope> scope(std::string_view name, std::string_view version,
+                                                    std::string_view schema_url);
+  bool force_flush(std::chrono::microseconds timeout) noexcept;
+  bool shutdown(std::chrono::microseconds timeout) noexcept;
+  TracerStats stats() const noexcept;
+
+ private:
+  const bool enabled_;
+  std::shared_ptr<const Resource> resource_;
+  std::unique_ptr<Sampler> sampler_;
+  std::vector<std::unique_ptr<SpanProcessor>> processors_;
+  const SpanLimits limits_;
+  std::atomic<bool> shut_down_{false};
+  alignas(64) std::atomic<std::uint64_t> started_{0};
+  alignas(64) std::atomic<std::uint64_t> ended_{0};
+  alignas(64) std::mutex mutex_;  // scopes_ and shutdown
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::shared_ptr<const InstrumentationScope>, std::less<>>
+      scopes_;
+};
+
+// Pooled SpanData: cleared except `attributes`, whose elements are left in place for reuse
+// (a Span overwrites them and trims the vector at end()).
+std::unique_ptr<SpanData> acquire_span_data();
+
+}  // namespace kafkatrace::otel::internal

@@ -1,0 +1,71 @@
+#include "otel/internal/span_attributes.h"
+
+#include <string>
+#include <variant>
+
+namespace kafkatrace::otel::internal {
+namespace {
+
+void truncate_strings(AttributeValue& value, std::uint32_t length) {
+  if (length == UINT32_MAX) return;
+  if (auto* text = std::get_if<std::string>(&value)) {
+    text->resize(truncate_utf8(*text, length).size());
+  } else if (auto* texts = std::get_if<std::vector<std::string>>(&value)) {
+    for (auto& item : *texts) item.resize(truncate_utf8(item, length).size());
+  }
+}
+
+void assign(AttributeValue& slot, const AttributeArg& arg, std::uint32_t length) {
+  const auto& value = arg.value();
+  switch (value.index()) {
+    case 0: slot.emplace<bool>(std::get<0>(value)); return;
+    case 1: slot.emplace<std::int64_t>(std::get<1>(value)); return;
+    case 2: slot.emplace<double>(std::get<2>(value)); return;
+    case 3: {
+      const auto text = truncate_utf8(std::get<3>(value), length);
+      if (auto* existing = std::get_if<std::string>(&slot)) {
+        existing->assign(text);  // reuses the recycled slot's capacity
+      } else {
+        slot.emplace<std::string>(text);
+      }
+      return;
+    }
+    default:
+      slot = std::get<4>(value);
+      truncate_strings(slot, length);
+      return;
+  }
+}
+
+}  // namespace
+
+std::string_view truncate_utf8(std::string_view text, std::uint32_t length) noexcept {
+  if (text.size() <= length) return text;
+  std::size_t end = length;
+  // Step back over continuation bytes (10xxxxxx) so the cut lands before a sequence start.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped,
+                   std::uint32_t count_limit, std::uint32_t length_limit, std::string_view key,
+                   const AttributeArg& value) noexcept {
+  if (key.empty()) return;
+  for (std::uint32_t i = 0; i < live; ++i) {
+    if (list[i].key == key) {
+      assign(list[i].value, value, length_limit);
+      return;
+    }
+  }
+  if (live >= count_limit) {
+    ++dropped;
+    return;
+  }
+  if (live >= list.size()) list.emplace_back();
+  auto& slot = list[live];
+  slot.key.assign(key);
+  assign(slot.value, value, length_limit);
+  ++live;
+}
+
+}  // namespace kafkatrace::otel::internal

@@ -1,0 +1,212 @@
+// Tracer::start_span, TracerProvider, and the process-wide provider.
+#include "kafkatrace/otel/tracer.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <mutex>
+
+#include "otel/internal/current_context.h"
+#include "otel/internal/provider_state.h"
+#include "otel/internal/random_ids.h"
+#include "otel/internal/recycler.h"
+#include "otel/internal/span_attributes.h"
+
+namespace kafkatrace::otel {
+namespace {
+
+// What a no-op tracer returns for a span without a valid parent: one shared object, leaked so
+// that it outlives every static that may hold it.
+const std::shared_ptr<Span>& invalid_span() noexcept {
+  static const auto* span = new std::shared_ptr<Span>(std::make_shared<Span>(SpanContext{}));
+  return *span;
+}
+
+std::shared_ptr<Span> non_recording(SpanContext context) {
+  if (!context.is_valid()) return invalid_span();
+  return std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context));
+}
+
+void copy_links(SpanData& data, std::span<const SpanLink> links, const SpanLimits& limits) {
+  for (const auto& link : links) {
+    if (!link.context.is_valid()) continue;
+    if (data.links.size() >= limits.link_count) {
+      ++data.dropped_links_count;
+      continue;
+    }
+    auto& copy = data.links.emplace_back();
+    copy.context = link.context;
+    copy.dropped_attributes_count = link.dropped_attributes_count;
+    std::uint32_t live = 0;
+    for (const auto& kv : link.attributes) {
+      internal::put_attribute(copy.attributes, live, copy.dropped_attributes_count,
+                              limits.link_attribute_count, limits.attribute_value_length, kv.key,
+                              AttributeArg(kv.value));
+    }
+  }
+}
+
+}  // namespace
+
+bool Tracer::enabled() const noexcept {
+  return state_ && state_->accepting();
+}
+
+std::shared_ptr<Span> Tracer::start_span(std::string_view name,
+                                         const StartSpanOptions& options) const noexcept {
+  const Context& parent = options.parent ? *options.parent : internal::current_context();
+  const SpanContext& parent_context = parent.span_context();
+  internal::ProviderState* state = state_.get();
+  try {
+    if (state == nullptr || !state->accepting()) return non_recording(parent_context);
+
+    const bool has_parent = parent_context.is_valid();
+    std::array<std::uint8_t, TraceId::kSize> trace_bytes;
+    std::array<std::uint8_t, SpanId::kSize> span_bytes;
+    internal::fill_random_ids(trace_bytes, span_bytes, !has_parent);
+    const TraceId trace_id = has_parent ? parent_context.trace_id : TraceId(trace_bytes);
+    const std::span<const SpanAttribute> attributes(options.attributes.begin(),
+                                                    options.attributes.size());
+    SamplingResult result = state->sampler().should_sample(
+        {parent, trace_id, name, options.kind, attributes, options.links});
+    const bool sampled = result.decision == SamplingDecision::kRecordAndSample;
+    SpanContext context{trace_id, SpanId(span_bytes),
+                        TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,
+                        std::move(result.trace_state)};
+    if (result.decision == SamplingDecision::kDrop) return non_recording(std::move(context));
+
+    auto data = internal::acquire_span_data();
+    data->context = context;
+    if (parent_context.is_valid()) {
+      data->parent_span_id = parent_context.span_id;
+      data->parent_is_remote = parent_context.is_remote;
+    }
+    data->name.assign(name);
+    data->kind = options.kind;
+    data->start_time_unix_nano = internal::unix_nano(options.start_time);
+    data->scope = scope_;
+    data->resource = state->resource();
+    const SpanLimits& limits = state->limits();
+    std::uint32_t live = 0;
+    for (const auto& attribute : options.attributes) {
+      internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
+                              limits.attribute_count, limits.attribute_value_length, attribute.key,
+                              attribute.value);
+    }
+    for (const auto& kv : result.attributes) {
+      internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
+                              limits.attribute_count, limits.attribute_value_length, kv.key,
+                              AttributeArg(kv.value));
+    }
+    copy_links(*data, options.links, limits);
+    auto span = std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context),
+                                           std::move(data), live, state_);
+    state->on_start(*span, parent);
+    return span;
+  } catch (...) {
+    return invalid_span();  // out of memory: tracing degrades, the caller carries on
+  }
+}
+
+TracerProvider::TracerProvider(std::shared_ptr<internal::ProviderState> state) noexcept
+    : state_(std::move(state)) {}
+
+TracerProvider::~TracerProvider() {
+  state_->shutdown(std::chrono::seconds(30));
+}
+
+Tracer TracerProvider::get_tracer(std::string_view name, std::string_view version,
+                                  std::string_view schema_url) {
+  if (!state_->enabled()) return Tracer{};
+  return Tracer(state_, state_->scope(name, version, schema_url));
+}
+
+bool TracerProvider::force_flush(std::chrono::microseconds timeout) noexcept {
+  return state_->force_flush(timeout);
+}
+
+bool TracerProvider::shutdown(std::chrono::microseconds timeout) noexcept {
+  return state_->shutdown(timeout);
+}
+
+TracerStats TracerProvider::stats() const noexcept {
+  return state_->stats();
+}
+
+bool TracerProvider::enabled() const noexcept {
+  return state_->enabled();
+}
+
+const Resource& TracerProvider::resource() const noexcept {
+  return *state_->resource();
+}
+
+std::string TracerProvider::sampler_description() const {
+  return state_->sampler().description();
+}
+
+bool sdk_disabled_from_environment() noexcept {
+  const char* text = std::getenv("OTEL_SDK_DISABLED");
+  if (text == nullptr) return false;
+  std::string_view value(text);
+  static constexpr std::string_view kTrue = "true";
+  if (value.size() != kTrue.size()) return false;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kTrue[i]) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<TracerProvider> make_noop_tracer_provider() {
+  return std::make_shared<TracerProvider>(std::make_shared<internal::ProviderState>(
+      Resource{}, make_always_off_sampler(), std::vector<std::unique_ptr<SpanProcessor>>{},
+      SpanLimits{}, false));
+}
+
+std::shared_ptr<TracerProvider> make_tracer_provider(TracerProviderOptions options) {
+  if (options.disabled.value_or(sdk_disabled_from_environment())) {
+    return make_noop_tracer_provider();
+  }
+  Resource resource =
+      options.resource ? std::move(*options.resource) : Resource::from_environment();
+  auto sampler = options.sampler ? std::move(options.sampler) : sampler_from_environment();
+  const SpanLimits limits = options.limits ? *options.limits : SpanLimits::from_environment();
+  return std::make_shared<TracerProvider>(std::make_shared<internal::ProviderState>(
+      std::move(resource), std::move(sampler), std::move(options.processors), limits, true));
+}
+
+namespace {
+
+struct GlobalProvider {
+  std::mutex mutex;
+  std::shared_ptr<TracerProvider> provider;  // destroyed at exit: flushes the queues
+};
+
+GlobalProvider& global_slot() {
+  static GlobalProvider slot;
+  return slot;
+}
+
+const std::shared_ptr<TracerProvider>& global_noop() {
+  static const auto* provider = new std::shared_ptr<TracerProvider>(make_noop_tracer_provider());
+  return *provider;
+}
+
+}  // namespace
+
+void set_global_tracer_provider(std::shared_ptr<TracerProvider> provider) {
+  auto& slot = global_slot();
+  std::shared_ptr<TracerProvider> previous;
+  std::lock_guard lock(slot.mutex);
+  previous = std::exchange(slot.provider, std::move(provider));
+}
+
+std::shared_ptr<TracerProvider> global_tracer_provider() noexcept {
+  auto& slot = global_slot();
+  {
+    std::lock_guard lock(slot.mutex);
+    if (slot.provider) return slot.provider;
+  }
+  return global_noop();
+}
+
+}  // namespace kafkatrace::otel

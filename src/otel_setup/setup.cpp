@@ -1,0 +1,139 @@
+#include "kafkatrace/otel/setup.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "kafkatrace/exporters/console.h"
+#include "kafkatrace/exporters/otlp_file.h"
+#include "kafkatrace/exporters/otlp_http.h"
+#include "kafkatrace/log.h"
+#include "kafkatrace/otel/propagator.h"
+
+namespace kafkatrace::otel {
+namespace {
+
+constexpr std::string_view kComponent = "setup";
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string env_or(const char* name, std::string_view fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || trim(value).empty()) return std::string(fallback);
+  return std::string(trim(value));
+}
+
+std::unique_ptr<SpanExporter> make_otlp_exporter() {
+  auto options = exporters::OtlpHttpExporterOptions::from_environment();
+  const char* variable = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+  std::string protocol = env_or(variable, "");
+  if (protocol.empty()) {
+    variable = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    protocol = env_or(variable, "http/protobuf");
+  }
+  protocol = lower(protocol);
+  if (protocol == "http/json") {
+    options.encoding = exporters::OtlpHttpEncoding::kJson;
+  } else if (protocol != "http/protobuf") {
+    log(LogLevel::kWarning, kComponent,
+        std::string(variable) + "=" + protocol +
+            " is not supported (http/protobuf and http/json are); using http/protobuf to " +
+            options.endpoint);
+  }
+  return exporters::make_otlp_http_exporter(std::move(options));
+}
+
+// The exporters named by OTEL_TRACES_EXPORTER (or the override), in order.
+std::vector<std::unique_ptr<SpanExporter>> exporters_from(std::string_view names) {
+  std::vector<std::unique_ptr<SpanExporter>> result;
+  std::vector<std::string> seen;
+  while (!names.empty()) {
+    const auto comma = names.find(',');
+    const std::string name = lower(trim(names.substr(0, comma)));
+    names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
+    if (name.empty() || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    if (name == "none") return {};
+    if (name == "otlp") {
+      result.push_back(make_otlp_exporter());
+    } else if (name == "console") {
+      result.push_back(exporters::make_console_exporter());
+    } else if (name == "otlp_file") {
+      result.push_back(exporters::make_otlp_file_exporter());
+    } else {
+      log(LogLevel::kWarning, kComponent,
+          "OTEL_TRACES_EXPORTER: unsupported exporter '" + name +
+              "' skipped (supported: otlp, console, otlp_file, none)");
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+TracingHandle& TracingHandle::operator=(TracingHandle&& other) noexcept {
+  if (this != &other) {
+    shutdown();
+    provider_ = std::move(other.provider_);
+    shutdown_timeout_ = other.shutdown_timeout_;
+  }
+  return *this;
+}
+
+bool TracingHandle::shutdown() noexcept {
+  if (provider_ == nullptr) return true;
+  const auto deadline = std::chrono::steady_clock::now() + shutdown_timeout_;
+  const bool flushed = provider_->force_flush(shutdown_timeout_);
+  const auto left = std::max(std::chrono::steady_clock::duration::zero(),
+                             deadline - std::chrono::steady_clock::now());
+  const bool stopped =
+      provider_->shutdown(std::chrono::duration_cast<std::chrono::microseconds>(left));
+  try {
+    if (global_tracer_provider() == provider_)
+      set_global_tracer_provider(make_noop_tracer_provider());
+  } catch (...) {
+  }
+  provider_.reset();
+  return flushed && stopped;
+}
+
+TracingHandle init_tracing_from_environment(SetupOptions overrides) {
+  TracerProviderOptions options;
+  Resource resource = Resource::from_environment();
+  if (overrides.resource) resource = resource.merge(*overrides.resource);
+  options.resource = std::move(resource);
+  options.sampler = overrides.sampler ? std::move(overrides.sampler) : sampler_from_environment();
+
+  std::vector<std::unique_ptr<SpanExporter>> exporters;
+  if (overrides.exporter) {
+    exporters.push_back(std::move(overrides.exporter));
+  } else {
+    exporters = exporters_from(overrides.traces_exporter ? *overrides.traces_exporter
+                                                         : env_or("OTEL_TRACES_EXPORTER", "otlp"));
+  }
+  const BatchOptions batch = overrides.batch ? *overrides.batch : BatchOptions::from_environment();
+  for (auto& exporter : exporters) {
+    options.processors.push_back(make_batch_processor(std::move(exporter), batch));
+  }
+
+  auto provider = make_tracer_provider(std::move(options));
+  if (overrides.set_global_tracer_provider) set_global_tracer_provider(provider);
+  if (overrides.set_global_propagator) {
+    set_global_propagator(std::shared_ptr<const TextMapPropagator>(propagator_from_environment()));
+  }
+  return TracingHandle(std::move(provider), overrides.shutdown_timeout);
+}
+
+}  // namespace kafkatrace::otel

@@ -1,0 +1,220 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "kafkatrace/exporters/otlp_encoding.h"
+#include "support/protobuf_decoder.h"
+#include "support/span_fixtures.h"
+
+namespace kafkatrace::exporters {
+namespace {
+
+using testing::ProtoMessage;
+
+std::string id_bytes(const auto& id) {
+  return std::string(reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size());
+}
+
+// Returns "key" → decoded AnyValue message for each KeyValue in `kvs`.
+std::vector<std::pair<std::string, ProtoMessage>> key_values(const std::vector<ProtoMessage>& kvs) {
+  std::vector<std::pair<std::string, ProtoMessage>> result;
+  for (const auto& kv : kvs) result.emplace_back(kv.get(1).str(), kv.message(2));
+  return result;
+}
+
+class OtlpTraceEncodingTest : public ::testing::Test {
+ protected:
+  std::vector<std::unique_ptr<otel::SpanData>> spans_;
+  OtlpTraceEncoder encoder_;
+  ProtoMessage encode() { return ProtoMessage(encoder_.encode_protobuf(spans_)); }
+};
+
+TEST_F(OtlpTraceEncodingTest, EmptyBatchIsAnEmptyRequest) {
+  EXPECT_TRUE(encoder_.encode_protobuf(spans_).empty());
+}
+
+TEST_F(OtlpTraceEncodingTest, FullSpanDecodesFieldByField) {
+  spans_.push_back(testing::make_full_span());
+  const auto& source = *spans_[0];
+  ProtoMessage request = encode();
+  ASSERT_EQ(request.numbers(), std::vector<std::uint32_t>{1});  // resource_spans
+  ProtoMessage resource_spans = request.message(1);
+  EXPECT_EQ(resource_spans.get(3).str(), "https://opentelemetry.io/schemas/1.24.0");
+  auto resource_attributes = key_values(resource_spans.message(1).messages(1));
+  ASSERT_EQ(resource_attributes.size(), 2u);
+  EXPECT_EQ(resource_attributes[0].first, "service.name");
+  EXPECT_EQ(resource_attributes[0].second.get(1).str(), "orders");
+  EXPECT_EQ(resource_attributes[1].second.get(3).scalar, 4242u);
+
+  ProtoMessage scope_spans = resource_spans.message(2);
+  EXPECT_EQ(scope_spans.message(1).get(1).str(), "kafka");
+  EXPECT_EQ(scope_spans.message(1).get(2).str(), "0.1.0");
+  EXPECT_EQ(scope_spans.get(3).str(), "https://opentelemetry.io/schemas/1.21.0");
+  ASSERT_EQ(scope_spans.count(2), 1u);
+
+  ProtoMessage span = scope_spans.message(2);
+  // Canonical order: ascending field numbers, repeated fields grouped.
+  auto numbers = span.numbers();
+  EXPECT_TRUE(std::is_sorted(numbers.begin(), numbers.end()));
+  EXPECT_EQ(span.get(1).str(), id_bytes(source.context.trace_id));
+  EXPECT_EQ(span.get(2).str(), id_bytes(source.context.span_id));
+  EXPECT_EQ(span.get(3).str(), "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
+  EXPECT_EQ(span.get(4).str(), id_bytes(source.parent_span_id));
+  EXPECT_EQ(span.get(5).str(), "orders send");
+  EXPECT_EQ(span.get(6).scalar, 4u);  // SPAN_KIND_PRODUCER
+  EXPECT_EQ(span.get(7).wire_type, 1u);
+  EXPECT_EQ(span.get(7).scalar, source.start_time_unix_nano);
+  EXPECT_EQ(span.get(8).scalar, source.end_time_unix_nano);
+  EXPECT_EQ(span.get(10).scalar, 3u);
+  EXPECT_EQ(span.get(12).scalar, 4u);
+  EXPECT_EQ(span.get(14).scalar, 5u);
+  EXPECT_EQ(span.get(16).wire_type, 5u);
+  EXPECT_EQ(span.get(16).scalar, 0x301u);  // sampled | HAS_IS_REMOTE | IS_REMOTE
+
+  auto attributes = key_values(span.messages(9));
+  ASSERT_EQ(attributes.size(), 8u);
+  EXPECT_EQ(attributes[0].second.get(1).str(), "kafka");
+  EXPECT_EQ(attributes[1].second.get(2).scalar, 1u);
+  EXPECT_EQ(attributes[2].second.get(3).as_int64(), -42);
+  EXPECT_EQ(attributes[3].second.get(4).as_double(), 0.25);
+  auto bools = attributes[4].second.message(5).messages(1);
+  ASSERT_EQ(bools.size(), 2u);
+  EXPECT_EQ(bools[0].get(2).scalar, 1u);
+  EXPECT_EQ(bools[1].get(2).scalar, 0u);  // false is still written: oneof presence
+  auto ints = attributes[5].second.message(5).messages(1);
+  ASSERT_EQ(ints.size(), 3u);
+  EXPECT_EQ(ints[2].get(3).scalar, 3u);
+  auto doubles = attributes[6].second.message(5).messages(1);
+  EXPECT_EQ(doubles[1].get(4).as_double(), -2.0);
+  auto strings = attributes[7].second.message(5).messages(1);
+  EXPECT_EQ(strings[1].get(1).str(), "y\"z");
+
+  ProtoMessage event = span.message(11);
+  EXPECT_EQ(event.get(1).wire_type, 1u);
+  EXPECT_EQ(event.get(1).scalar, 1700000000001000000ULL);
+  EXPECT_EQ(event.get(2).str(), "exception");
+  EXPECT_EQ(key_values(event.messages(3))[0].second.get(1).str(), "Timeout");
+  EXPECT_EQ(event.get(4).scalar, 1u);
+
+  ProtoMessage link = span.message(13);
+  EXPECT_EQ(link.get(1).str(), id_bytes(source.links[0].context.trace_id));
+  EXPECT_EQ(link.get(2).str(), id_bytes(source.links[0].context.span_id));
+  EXPECT_EQ(link.get(3).str(), "k=v");
+  EXPECT_EQ(key_values(link.messages(4))[0].first, "link.kind");
+  EXPECT_EQ(link.get(5).scalar, 2u);
+  EXPECT_EQ(link.get(6).wire_type, 5u);
+  EXPECT_EQ(link.get(6).scalar, 0x301u);
+
+  ProtoMessage status = span.message(15);
+  EXPECT_EQ(status.get(2).str(), "broker unavailable");
+  EXPECT_EQ(status.get(3).scalar, 2u);  // STATUS_CODE_ERROR
+  EXPECT_FALSE(status.has(1));          // reserved
+}
+
+TEST_F(OtlpTraceEncodingTest, RootSpanOmitsProto3Defaults) {
+  spans_.push_back(testing::make_root_span());
+  ProtoMessage span = encode().message(1).message(2).message(2);
+  EXPECT_EQ(span.numbers(), (std::vector<std::uint32_t>{1, 2, 5, 6, 7, 8, 9, 9, 16}));
+  EXPECT_EQ(span.get(16).scalar, 0x101u);  // sampled, parent known not remote (there is none)
+}
+
+TEST_F(OtlpTraceEncodingTest, LocalParentAndUnsampledFlags) {
+  spans_.push_back(testing::make_root_span());
+  spans_[0]->parent_span_id = testing::sample_span_id(0x07);
+  spans_[0]->context.trace_flags = otel::TraceFlags{};
+  spans_[0]->status_code = otel::StatusCode::kOk;
+  ProtoMessage span = encode().message(1).message(2).message(2);
+  EXPECT_EQ(span.get(16).scalar, 0x100u);
+  ProtoMessage status = span.message(15);
+  EXPECT_EQ(status.numbers(), std::vector<std::uint32_t>{3});
+  EXPECT_EQ(status.get(3).scalar, 1u);
+}
+
+TEST_F(OtlpTraceEncodingTest, ZeroValuedAttributesKeepTheirOneofMember) {
+  spans_.push_back(testing::make_root_span());
+  spans_[0]->attributes = {{"i", std::int64_t{0}},
+                           {"b", false},
+                           {"s", std::string()},
+                           {"d", 0.0},
+                           {"empty", std::vector<std::string>{}}};
+  auto attributes = key_values(encode().message(1).message(2).message(2).messages(9));
+  ASSERT_EQ(attributes.size(), 5u);
+  EXPECT_TRUE(attributes[0].second.has(3));
+  EXPECT_TRUE(attributes[1].second.has(2));
+  EXPECT_TRUE(attributes[2].second.has(1));
+  EXPECT_TRUE(attributes[3].second.has(4));
+  EXPECT_TRUE(attributes[4].second.has(5));
+  EXPECT_EQ(attributes[4].second.message(5).fields().size(), 0u);
+}
+
+TEST_F(OtlpTraceEncodingTest, GroupsByResourceThenScopeInFirstAppearanceOrder) {
+  auto resource_a = testing::sample_resource("a");
+  auto resource_b = testing::sample_resource("b");
+  auto scope_x = testing::sample_scope("x");
+  auto scope_y = testing::sample_scope("y");
+  auto add = [&](std::string name, auto resource, auto scope) {
+    spans_.push_back(testing::make_root_span(std::move(name)));
+    spans_.back()->resource = resource;
+    spans_.back()->scope = scope;
+  };
+  add("1", resource_a, scope_x);
+  add("2", resource_b, scope_y);
+  add("3", resource_a, scope_y);
+  add("4", testing::sample_resource("a"), testing::sample_scope("x"));  // equal by value
+  add("5", nullptr, nullptr);
+
+  ProtoMessage request = encode();
+  auto resources = request.messages(1);
+  ASSERT_EQ(resources.size(), 3u);
+  auto names = [](const ProtoMessage& scope_spans) {
+    std::string result;
+    for (const auto& span : scope_spans.messages(2)) result += span.get(5).str();
+    return result;
+  };
+  auto service = [](const ProtoMessage& resource_spans) {
+    return resource_spans.message(1).messages(1)[0].message(2).get(1).str();
+  };
+  EXPECT_EQ(service(resources[0]), "a");
+  auto a_scopes = resources[0].messages(2);
+  ASSERT_EQ(a_scopes.size(), 2u);
+  EXPECT_EQ(a_scopes[0].message(1).get(1).str(), "x");
+  EXPECT_EQ(names(a_scopes[0]), "14");
+  EXPECT_EQ(a_scopes[1].message(1).get(1).str(), "y");
+  EXPECT_EQ(names(a_scopes[1]), "3");
+  EXPECT_EQ(service(resources[1]), "b");
+  EXPECT_EQ(names(resources[1].message(2)), "2");
+  EXPECT_FALSE(resources[2].has(1));             // no resource
+  EXPECT_FALSE(resources[2].message(2).has(1));  // no scope
+  EXPECT_EQ(names(resources[2].message(2)), "5");
+}
+
+TEST_F(OtlpTraceEncodingTest, ReusedEncoderGivesIdenticalBytes) {
+  spans_.push_back(testing::make_full_span());
+  spans_.push_back(testing::make_root_span());
+  const std::string first(encoder_.encode_protobuf(spans_));
+  const std::string second(encoder_.encode_protobuf(spans_));
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first, encode_otlp_trace_protobuf(spans_));
+}
+
+TEST_F(OtlpTraceEncodingTest, LargeBatchesDecode) {
+  for (int i = 0; i < 3000; ++i) {
+    spans_.push_back(testing::make_full_span());
+    spans_.back()->name = std::string(700, 'n');  // pushes ResourceSpans beyond 2 MiB
+  }
+  const std::string_view body = encoder_.encode_protobuf(spans_);
+  EXPECT_GT(body.size(), 2u * 1024 * 1024);
+  ProtoMessage request(body);
+  EXPECT_EQ(request.message(1).message(2).count(2), 3000u);
+}
+
+TEST_F(OtlpTraceEncodingTest, NullSpansAreSkipped) {
+  spans_.push_back(nullptr);
+  spans_.push_back(testing::make_root_span());
+  EXPECT_EQ(encode().message(1).message(2).count(2), 1u);
+}
+
+}  // namespace
+}  // namespace kafkatrace::exporters
