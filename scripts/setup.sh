@@ -4,7 +4,8 @@
 #   scripts/setup.sh demo   build dependencies only (enough for `make demo`)
 #   scripts/setup.sh test   also the test peers: kcat, Python confluent-kafka, Prometheus,
 #                           clang-format, Google Benchmark, the pinned npm packages under
-#                           tests/interop/ and the pinned Apache Kafka broker (Maven Central)
+#                           tests/interop/, the pinned Apache Kafka broker (Maven Central) and
+#                           the pinned OpenTelemetry Collector (built from the Go module proxy)
 #
 # Quick when everything is present: it only asks apt when a package is missing.
 set -euo pipefail
@@ -51,5 +52,7 @@ if [ "$mode" = test ]; then
     cp "$interop/package-lock.json" "$stamp"
   fi
   "$root/scripts/fetch-kafka.sh" >/dev/null
+  command -v go >/dev/null || { echo "setup: go is needed to build the OpenTelemetry Collector" >&2; exit 1; }
+  "$root/scripts/build-otelcol.sh" >/dev/null
 fi
 echo "setup: $mode dependencies present" >&2

@@ -44,16 +44,19 @@ void write_to_stderr(LogLevel level, std::string_view component, std::string_vie
 }  // namespace
 
 void set_log_handler(LogHandler handler) {
-  auto replacement =
-      handler ? std::make_shared<const LogHandler>(std::move(handler)) : nullptr;
+  auto replacement = handler ? std::make_shared<const LogHandler>(std::move(handler)) : nullptr;
   auto& slot = handler_slot();
   std::lock_guard lock(slot.mutex);
   slot.handler = std::move(replacement);
 }
 
-void set_log_level(LogLevel level) { level_storage().store(level, std::memory_order_relaxed); }
+void set_log_level(LogLevel level) {
+  level_storage().store(level, std::memory_order_relaxed);
+}
 
-LogLevel log_level() noexcept { return level_storage().load(std::memory_order_relaxed); }
+LogLevel log_level() noexcept {
+  return level_storage().load(std::memory_order_relaxed);
+}
 
 bool log_enabled(LogLevel level) noexcept {
   return level != LogLevel::kOff && level >= log_level();
@@ -91,7 +94,8 @@ std::string_view to_string(LogLevel level) noexcept {
 
 std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
   std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (lower == "debug" || lower == "trace") return LogLevel::kDebug;
   if (lower == "info") return LogLevel::kInfo;
   if (lower == "warn" || lower == "warning") return LogLevel::kWarning;

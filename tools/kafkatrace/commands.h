@@ -1,6 +1,7 @@
 // Sub-commands of the kafkatrace CLI. Each takes the arguments after its own name and returns
 // the process exit code. Exit codes shared by all commands:
-//   0 success, 1 runtime failure (broker, Kafka, I/O), 2 usage error (bad flags; message on stderr).
+//   0 success, 1 runtime failure (broker, Kafka, I/O), 2 usage error (bad flags; message on
+//   stderr).
 #pragma once
 
 #include <span>

@@ -52,7 +52,7 @@ struct SpanLink {
 
 struct SpanData {
   SpanContext context;
-  SpanId parent_span_id;         // invalid (all zero) for a root span
+  SpanId parent_span_id;          // invalid (all zero) for a root span
   bool parent_is_remote = false;  // meaningful only when parent_span_id is valid
   std::string name;
   SpanKind kind = SpanKind::kInternal;

@@ -9,10 +9,8 @@
 
 int main() {
   std::string last_message;
-  kafkatrace::set_log_handler(
-      [&](kafkatrace::LogLevel, std::string_view, std::string_view message) {
-        last_message = message;
-      });
+  kafkatrace::set_log_handler([&](kafkatrace::LogLevel, std::string_view,
+                                  std::string_view message) { last_message = message; });
   kafkatrace::log(kafkatrace::LogLevel::kWarning, "consumer", "handler installed");
   if (last_message != "handler installed") return 1;
 
