@@ -1,15 +1,17 @@
 // format_span_for_console: the console exporter's text layout.
-#include <charconv>
-#include <ctime>
-#include <type_traits>
-#include <variant>
+#include <cstdio>
 
+#include "console/console_text.h"
 #include "kafkatrace/exporters/console.h"
 #include "kafkatrace/otel/resource.h"
-#include "otlp_common/json_writer.h"
 
 namespace kafkatrace::exporters {
 namespace {
+
+using console::append_attributes;
+using console::append_quoted;
+using console::append_time;
+using console::append_value;
 
 std::string_view kind_name(otel::SpanKind kind) {
   switch (kind) {
@@ -22,89 +24,11 @@ std::string_view kind_name(otel::SpanKind kind) {
   return "UNKNOWN";
 }
 
-void append_quoted(std::string& out, std::string_view text) {
-  out += '"';
-  otlp::JsonWriter::append_escaped(out, text);
-  out += '"';
-}
-
-void append_number(std::string& out, auto value) {
-  char digits[32];
-  auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  out.append(digits, result.ptr);
-}
-
-void append_scalar(std::string& out, bool value) {
-  out += value ? "true" : "false";
-}
-void append_scalar(std::string& out, std::int64_t value) {
-  append_number(out, value);
-}
-void append_scalar(std::string& out, double value) {
-  append_number(out, value);
-}
-void append_scalar(std::string& out, const std::string& value) {
-  append_quoted(out, value);
-}
-
-void append_value(std::string& out, const otel::AttributeValue& value) {
-  std::visit(
-      [&out](const auto& held) {
-        using T = std::decay_t<decltype(held)>;
-        if constexpr (std::is_same_v<T, std::vector<bool>> ||
-                      std::is_same_v<T, std::vector<std::int64_t>> ||
-                      std::is_same_v<T, std::vector<double>> ||
-                      std::is_same_v<T, std::vector<std::string>>) {
-          out += '[';
-          bool first = true;
-          for (const auto& element : held) {
-            if (!first) out += ", ";
-            first = false;
-            append_scalar(out, static_cast<typename T::value_type>(element));
-          }
-          out += ']';
-        } else {
-          append_scalar(out, held);
-        }
-      },
-      value);
-}
-
-void append_attributes(std::string& out, const otel::Attributes& attributes,
-                       std::string_view indent, std::uint32_t dropped) {
-  for (const auto& attribute : attributes) {
-    out += indent;
-    out += attribute.key;
-    out += " = ";
-    append_value(out, attribute.value);
-    out += '\n';
-  }
-  if (dropped != 0) {
-    out += indent;
-    out += "(" + std::to_string(dropped) + " dropped)\n";
-  }
-}
-
 template <std::size_t N>
 void append_id(std::string& out, const otel::Id<N>& id) {
   char hex[otel::Id<N>::kHexSize];
   id.to_hex(hex);
   out.append(hex, sizeof(hex));
-}
-
-// 2023-11-14T22:13:20.123456789Z
-void append_time(std::string& out, std::uint64_t unix_nano) {
-  const auto seconds = static_cast<std::time_t>(unix_nano / 1000000000ULL);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  const std::size_t length = std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
-  out.append(text, length);
-  char fraction[16];
-  std::snprintf(fraction, sizeof(fraction), ".%09llu",
-                static_cast<unsigned long long>(unix_nano % 1000000000ULL));
-  out += fraction;
-  out += 'Z';
 }
 
 // Nanoseconds as milliseconds with three decimals: "1.500 ms".

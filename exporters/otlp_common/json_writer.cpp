@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is invalid (RFC 3629).
+}  // namespace
+
 std::size_t valid_utf8_length(std::string_view text, std::size_t i) noexcept {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
   const unsigned char lead = byte(0);
@@ -35,6 +36,8 @@ std::size_t valid_utf8_length(std::string_view text, std::size_t i) noexcept {
   }
   return length;
 }
+
+namespace {
 
 char short_escape(unsigned char c) noexcept {
   switch (c) {

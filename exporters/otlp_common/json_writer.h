@@ -20,6 +20,10 @@
 
 namespace kafkatrace::exporters::otlp {
 
+// Length of the valid UTF-8 sequence starting at text[i] (i < text.size()), or 0 if it is
+// invalid (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+std::size_t valid_utf8_length(std::string_view text, std::size_t i) noexcept;
+
 class JsonWriter {
  public:
   void clear() noexcept {

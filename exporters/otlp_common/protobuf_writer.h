@@ -53,6 +53,8 @@ class ProtobufWriter {
   void write_fixed64(std::uint32_t field, std::uint64_t value);
   void write_fixed32(std::uint32_t field, std::uint32_t value);
   void write_double(std::uint32_t field, double value);
+  // A proto3 `string`: must be valid UTF-8, so each byte of an invalid sequence is written as
+  // U+FFFD (the JsonWriter rule). Valid text is copied unchanged. Use write_bytes for binary data.
   void write_string(std::uint32_t field, std::string_view value);
   void write_bytes(std::uint32_t field, std::span<const std::uint8_t> value);
 

@@ -1,83 +1,54 @@
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <mutex>
-
+// The OTLP file span and metric exporters (see kafkatrace/exporters/otlp_file.h).
 #include "kafkatrace/exporters/otlp_encoding.h"
 #include "kafkatrace/exporters/otlp_file.h"
 #include "otlp_common/environment.h"
-#include "otlp_common/rate_limited_log.h"
+#include "otlp_common/otlp_metrics_encoding.h"
+#include "otlp_file/json_lines_file.h"
 
 namespace kafkatrace::exporters {
 namespace {
 
-constexpr std::string_view kComponent = "otlp_file";
+otel::ExportResult to_result(bool ok) noexcept {
+  return ok ? otel::ExportResult::kSuccess : otel::ExportResult::kFailure;
+}
 
 class OtlpFileExporter final : public otel::SpanExporter {
  public:
-  explicit OtlpFileExporter(OtlpFileExporterOptions options) : options_(std::move(options)) {}
-  ~OtlpFileExporter() override { close(); }
+  explicit OtlpFileExporter(OtlpFileExporterOptions options) : file_(std::move(options.path)) {}
 
   otel::ExportResult export_spans(
       std::span<const std::unique_ptr<otel::SpanData>> spans) noexcept override {
-    std::lock_guard lock(mutex_);
-    if (shut_down_) return otel::ExportResult::kFailure;
-    try {
-      if (!open()) return otel::ExportResult::kFailure;
-      const std::string_view line = encoder_.encode_json(spans);
-      const bool written = std::fwrite(line.data(), 1, line.size(), file_) == line.size() &&
-                           std::fputc('\n', file_) != EOF && std::fflush(file_) == 0;
-      if (!written) {
-        const int error = errno;
-        failures_.log(LogLevel::kError, "cannot write to " + options_.path + ": " +
-                                            std::strerror(error) + "; " +
-                                            std::to_string(spans.size()) + " spans dropped");
-        close();  // reopened by the next export
-        return otel::ExportResult::kFailure;
-      }
-      return otel::ExportResult::kSuccess;
-    } catch (...) {
-      failures_.log(LogLevel::kError, "export failed: out of memory");
-      return otel::ExportResult::kFailure;
-    }
+    return to_result(file_.append([&] { return encoder_.encode_json(spans); },
+                                  std::to_string(spans.size()) + " spans"));
   }
-
-  bool force_flush(std::chrono::microseconds) noexcept override {
-    std::lock_guard lock(mutex_);
-    return file_ == nullptr || std::fflush(file_) == 0;
-  }
-
-  bool shutdown(std::chrono::microseconds) noexcept override {
-    std::lock_guard lock(mutex_);
-    shut_down_ = true;
-    return close();
-  }
+  bool force_flush(std::chrono::microseconds) noexcept override { return file_.flush(); }
+  bool shutdown(std::chrono::microseconds) noexcept override { return file_.close(); }
 
  private:
-  bool open() {
-    if (file_ != nullptr) return true;
-    file_ = std::fopen(options_.path.c_str(), "ab");
-    if (file_ == nullptr) {
-      const int error = errno;
-      failures_.log(LogLevel::kError,
-                    "cannot open " + options_.path + " for appending: " + std::strerror(error));
-      return false;
-    }
-    return true;
-  }
-  bool close() noexcept {
-    if (file_ == nullptr) return true;
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
+  otlp::JsonLinesFile file_;
+  OtlpTraceEncoder encoder_;  // used only under file_'s lock
+};
 
-  const OtlpFileExporterOptions options_;
-  otlp::RateLimitedLog failures_{std::string(kComponent)};
-  std::mutex mutex_;
-  std::FILE* file_ = nullptr;
-  bool shut_down_ = false;
-  OtlpTraceEncoder encoder_;
+class OtlpFileMetricExporter final : public otel::MetricExporter {
+ public:
+  explicit OtlpFileMetricExporter(OtlpFileMetricExporterOptions options)
+      : temporality_(options.temporality), file_(std::move(options.path)) {}
+
+  otel::ExportResult export_metrics(const otel::ResourceMetrics& metrics) noexcept override {
+    return to_result(
+        file_.append([&] { return encoder_.encode_json(metrics); },
+                     std::to_string(otlp::count_data_points(metrics)) + " metric points"));
+  }
+  otel::AggregationTemporality temporality(otel::InstrumentKind kind) const noexcept override {
+    return otlp_temporality(temporality_, kind);
+  }
+  bool force_flush(std::chrono::microseconds) noexcept override { return file_.flush(); }
+  bool shutdown(std::chrono::microseconds) noexcept override { return file_.close(); }
+
+ private:
+  const OtlpTemporalityPreference temporality_;
+  otlp::JsonLinesFile file_;
+  OtlpMetricsEncoder encoder_;  // used only under file_'s lock
 };
 
 }  // namespace
@@ -88,8 +59,20 @@ OtlpFileExporterOptions OtlpFileExporterOptions::from_environment() {
   return options;
 }
 
+OtlpFileMetricExporterOptions OtlpFileMetricExporterOptions::from_environment() {
+  OtlpFileMetricExporterOptions options;
+  if (auto path = otlp::env_value(kPathVariable)) options.path = std::move(*path);
+  options.temporality = otlp_temporality_preference_from_environment();
+  return options;
+}
+
 std::unique_ptr<otel::SpanExporter> make_otlp_file_exporter(OtlpFileExporterOptions options) {
   return std::make_unique<OtlpFileExporter>(std::move(options));
+}
+
+std::unique_ptr<otel::MetricExporter> make_otlp_file_metric_exporter(
+    OtlpFileMetricExporterOptions options) {
+  return std::make_unique<OtlpFileMetricExporter>(std::move(options));
 }
 
 }  // namespace kafkatrace::exporters

@@ -14,23 +14,41 @@
 #include "kafkatrace/log.h"
 #include "kafkatrace/otel/processor.h"
 #include "otel/internal/bounded_queue.h"
+#include "otel/internal/provider_state.h"
 
 namespace kafkatrace::otel {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often (in pushes) a producer checks whether to wake the worker: a power of two, so that a
+// full batch is noticed before the queue holds batch + stride - 1 spans (which must fit). Checking
+// on every push would read the consumer's position, a cache line the worker keeps writing.
+std::uint64_t wake_stride(const BatchOptions& options) {
+  const std::size_t room = options.max_queue_size - options.max_export_batch_size + 1;
+  const std::size_t limit = std::max<std::size_t>(1, std::min(options.max_export_batch_size, room));
+  std::uint64_t stride = 1;
+  while (stride * 2 <= limit) stride *= 2;
+  return stride;
+}
+
 // Shared by the processor and its worker thread: a worker stuck in a hung exporter is detached
 // at shutdown and keeps this alive until it returns.
 struct BatchState {
   BatchState(std::unique_ptr<SpanExporter> exporter_in, const BatchOptions& options_in)
-      : exporter(std::move(exporter_in)), options(options_in), queue(options.max_queue_size) {}
+      : exporter(std::move(exporter_in)),
+        options(options_in),
+        stride_mask(wake_stride(options) - 1),
+        queue(options.max_queue_size) {}
 
   std::unique_ptr<SpanExporter> exporter;
   const BatchOptions options;
+  const std::uint64_t stride_mask;
   internal::BoundedQueue<std::unique_ptr<SpanData>> queue;
   std::atomic<bool> accepting{true};
-  std::atomic<bool> signaled{false};  // the worker was woken for a full batch
+  // Set by the producer that wakes the worker; cleared by the worker before it checks whether to
+  // sleep. Both sides use sequentially consistent operations (see bounded_queue.h).
+  std::atomic<bool> signaled{false};
   std::atomic<std::uint64_t> dropped{0}, exported{0}, failed{0}, failures{0};
 
   std::mutex mutex;                  // guards the fields below
@@ -44,12 +62,7 @@ struct BatchState {
 
 // Pops up to a batch and exports it; returns the number of spans exported (0: queue empty).
 std::size_t export_batch(BatchState& state, std::vector<std::unique_ptr<SpanData>>& batch) {
-  while (batch.size() < state.options.max_export_batch_size) {
-    auto span = state.queue.try_pop();
-    if (!span) break;
-    batch.push_back(std::move(*span));
-  }
-  const std::size_t count = batch.size();
+  const std::size_t count = state.queue.pop_into(batch, state.options.max_export_batch_size);
   if (count == 0) return 0;
   const auto started = Clock::now();
   const auto result = state.exporter->export_spans(batch);
@@ -73,20 +86,32 @@ void run_worker(const std::shared_ptr<BatchState>& state) {
   const std::size_t batch_size = state->options.max_export_batch_size;
   std::unique_lock lock(state->mutex);
   for (;;) {
+    // Cleared before the predicate reads the queue size: a producer that fills a batch after this
+    // point sees the flag clear and wakes us (it takes the mutex, so it cannot notify before we
+    // wait). Clearing it only after waking would lose that wake-up: the producer that set the
+    // flag while we were exporting notified no one, and no producer would notify again.
+    state->signaled.store(false, std::memory_order_seq_cst);
     state->wake.wait_for(lock, state->options.schedule_delay, [&] {
       return state->stop || state->flush_requested > state->flush_done ||
              state->queue.size() >= batch_size;
     });
-    state->signaled.store(false, std::memory_order_relaxed);
     const bool stopping = state->stop;
     const std::uint64_t flush_target = state->flush_requested;
     const bool drain = stopping || flush_target > state->flush_done;
     lock.unlock();
-    // Drain what is queued now (bounded, so that busy producers cannot starve a flush).
-    std::size_t budget = state->queue.size() / batch_size + 1;
-    while (export_batch(*state, batch) == batch_size || (drain && budget > 0)) {
-      if (budget > 0) --budget;
-      if (state->queue.size() == 0) break;
+    if (drain) {
+      // What is queued now, and no more, so that busy producers cannot starve a flush.
+      std::size_t left = state->queue.size();
+      while (left > 0) {
+        const std::size_t count = export_batch(*state, batch);
+        if (count == 0) break;
+        left -= std::min(left, count);
+      }
+    } else {
+      // A full batch, or the schedule delay passed: export full batches while there are any
+      // (after a timeout, whatever is queued).
+      while (export_batch(*state, batch) == batch_size && state->queue.size() >= batch_size) {
+      }
     }
     lock.lock();
     if (drain) state->flush_done = std::max(state->flush_done, flush_target);
@@ -110,15 +135,18 @@ class BatchProcessor final : public SpanProcessor {
       return;
     }
     BatchState& state = *state_;
-    if (!state.accepting.load(std::memory_order_relaxed) || !state.queue.try_push(span)) {
+    const auto position =
+        state.accepting.load(std::memory_order_relaxed) ? state.queue.try_push(span) : std::nullopt;
+    if (!position) {
       state.dropped.fetch_add(1, std::memory_order_relaxed);
       recycle_span_data(std::move(span));
       return;
     }
-    if (state.queue.size() >= state.options.max_export_batch_size &&
-        !state.signaled.load(std::memory_order_relaxed) &&
-        !state.signaled.exchange(true, std::memory_order_relaxed)) {
-      std::lock_guard lock(state.mutex);  // held only briefly by the worker: no lost wake-up
+    if ((*position & state.stride_mask) == state.stride_mask &&
+        state.queue.size() >= state.options.max_export_batch_size &&
+        !state.signaled.load(std::memory_order_seq_cst) &&
+        !state.signaled.exchange(true, std::memory_order_seq_cst)) {
+      std::lock_guard lock(state.mutex);  // held by the worker until it waits: no lost wake-up
       state.wake.notify_one();
     }
   }
@@ -151,11 +179,7 @@ class BatchProcessor final : public SpanProcessor {
     }
     if (finished) {
       worker_.join();
-      // Spans pushed while the worker drained for the last time were never exported.
-      while (auto span = state_->queue.try_pop()) {
-        state_->dropped.fetch_add(1, std::memory_order_relaxed);
-        recycle_span_data(std::move(*span));
-      }
+      drop_queued();
     } else {
       log(LogLevel::kWarning, "batch_processor",
           "the exporter did not finish within the shutdown timeout; abandoning its queue");
@@ -172,6 +196,21 @@ class BatchProcessor final : public SpanProcessor {
   }
 
  private:
+  // Spans pushed while the worker drained for the last time were never exported.
+  void drop_queued() noexcept {
+    try {
+      std::vector<std::unique_ptr<SpanData>> left;
+      left.reserve(state_->options.max_export_batch_size);
+      while (state_->queue.pop_into(left, state_->options.max_export_batch_size) > 0) {
+        state_->dropped.fetch_add(left.size(), std::memory_order_relaxed);
+        for (auto& span : left) recycle_span_data(std::move(span));
+        left.clear();
+      }
+    } catch (...) {
+      // Out of memory: the queue frees what is left when the processor is destroyed.
+    }
+  }
+
   static std::chrono::microseconds remaining(Clock::time_point deadline) {
     return std::max(std::chrono::microseconds(0),
                     std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()));
@@ -214,6 +253,7 @@ std::unique_ptr<SpanProcessor> make_batch_processor(std::unique_ptr<SpanExporter
   options.max_queue_size = std::max<std::size_t>(options.max_queue_size, 1);
   options.max_export_batch_size =
       std::clamp<std::size_t>(options.max_export_batch_size, 1, options.max_queue_size);
+  internal::reserve_span_data(options.max_queue_size + options.max_export_batch_size);
   return std::make_unique<BatchProcessor>(std::move(exporter), options);
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "kafkatrace/log.h"
+#include "otel/internal/sampler_plan.h"
 
 namespace kafkatrace::otel {
 namespace {
@@ -28,6 +29,9 @@ class ConstantSampler final : public Sampler {
   std::string description() const override {
     return sample_ ? "AlwaysOnSampler" : "AlwaysOffSampler";
   }
+  internal::SamplerPlan::Step step() const noexcept {
+    return sample_ ? internal::SamplerPlan::kOn : internal::SamplerPlan::kOff;
+  }
 
  private:
   bool sample_;
@@ -45,10 +49,8 @@ class TraceIdRatioSampler final : public Sampler {
                    static_cast<std::uint64_t>(std::llround(ratio_ * 72057594037927936.0))) {}
 
   SamplingResult should_sample(const SamplingParameters& parameters) const noexcept override {
-    const auto& bytes = parameters.trace_id.bytes();
-    std::uint64_t randomness = 0;
-    for (std::size_t i = 9; i < 16; ++i) randomness = (randomness << 8) | bytes[i];
-    const bool sample = ratio_ > 0.0 && randomness >= threshold_;
+    const bool sample =
+        ratio_ > 0.0 && internal::SamplerPlan::ratio_randomness(parameters.trace_id) >= threshold_;
     return decide(sample ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop,
                   parameters);
   }
@@ -57,11 +59,23 @@ class TraceIdRatioSampler final : public Sampler {
     std::snprintf(text, sizeof text, "TraceIdRatioBased{%g}", ratio_);
     return text;
   }
+  internal::SamplerPlan::Step step() const noexcept {
+    if (ratio_ <= 0.0) return internal::SamplerPlan::kOff;
+    return {internal::SamplerPlan::Rule::kRatio, threshold_};
+  }
 
  private:
   double ratio_;
   std::uint64_t threshold_;
 };
+
+// The plan step of a built-in sampler that ignores the parent; kCustom for anything else.
+internal::SamplerPlan::Step step_of(const Sampler& sampler) noexcept {
+  if (const auto* constant = dynamic_cast<const ConstantSampler*>(&sampler))
+    return constant->step();
+  if (const auto* ratio = dynamic_cast<const TraceIdRatioSampler*>(&sampler)) return ratio->step();
+  return {};
+}
 
 class ParentBasedSampler final : public Sampler {
  public:
@@ -79,6 +93,10 @@ class ParentBasedSampler final : public Sampler {
                                   ? (parent.is_sampled() ? *remote_sampled_ : *remote_not_sampled_)
                                   : (parent.is_sampled() ? *local_sampled_ : *local_not_sampled_);
     return delegate.should_sample(parameters);
+  }
+  internal::SamplerPlan plan() const noexcept {
+    return {step_of(*root_), step_of(*remote_sampled_), step_of(*remote_not_sampled_),
+            step_of(*local_sampled_), step_of(*local_not_sampled_)};
   }
   std::string description() const override {
     return "ParentBased{root:" + root_->description() +
@@ -120,6 +138,13 @@ double ratio_from_environment() {
 }
 
 }  // namespace
+
+internal::SamplerPlan internal::plan_sampler(const Sampler& sampler) noexcept {
+  if (const auto* parent_based = dynamic_cast<const ParentBasedSampler*>(&sampler)) {
+    return parent_based->plan();
+  }
+  return SamplerPlan(step_of(sampler));
+}
 
 std::unique_ptr<Sampler> make_always_on_sampler() {
   return std::make_unique<ConstantSampler>(true);

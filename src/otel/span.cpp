@@ -40,8 +40,6 @@ class Span::Lock final {
   std::atomic_flag& flag_;
 };
 
-Span::Span(SpanContext context) noexcept : context_(std::move(context)) {}
-
 Span::Span(SpanContext context, std::unique_ptr<SpanData> data, std::uint32_t attribute_count,
            std::shared_ptr<internal::ProviderState> provider) noexcept
     : context_(std::move(context)),
@@ -54,8 +52,7 @@ Span::~Span() {
   if (data_) end();
 }
 
-void Span::set_attribute(std::string_view key, const AttributeArg& value) noexcept {
-  if (!provider_) return;
+void Span::set_attribute_recording(std::string_view key, const AttributeArg& value) noexcept {
   Lock lock(lock_);
   if (!data_) return;
   const auto& limits = provider_->limits();
@@ -81,9 +78,9 @@ void Span::add_event_locked(std::string_view name, std::initializer_list<SpanAtt
   }
 }
 
-void Span::add_event(std::string_view name, std::initializer_list<SpanAttribute> attributes,
-                     std::optional<std::chrono::system_clock::time_point> time) noexcept {
-  if (!provider_) return;
+void Span::add_event_recording(std::string_view name,
+                               std::initializer_list<SpanAttribute> attributes,
+                               std::optional<std::chrono::system_clock::time_point> time) noexcept {
   const std::uint64_t when = internal::unix_nano(time);
   Lock lock(lock_);
   if (data_) add_event_locked(name, attributes, when);
@@ -138,8 +135,8 @@ void Span::record_exception(std::string_view type, std::string_view message) noe
   add_event("exception", {{"exception.type", type}, {"exception.message", message}});
 }
 
-void Span::set_status(StatusCode code, std::string_view description) noexcept {
-  if (!provider_ || code == StatusCode::kUnset) return;
+void Span::set_status_recording(StatusCode code, std::string_view description) noexcept {
+  if (code == StatusCode::kUnset) return;
   Lock lock(lock_);
   if (!data_ || data_->status_code == StatusCode::kOk) return;  // Ok is final
   data_->status_code = code;
@@ -156,8 +153,7 @@ void Span::update_name(std::string_view name) noexcept {
   if (data_) data_->name.assign(name);
 }
 
-void Span::end(std::optional<std::chrono::system_clock::time_point> end_time) noexcept {
-  if (!provider_) return;
+void Span::end_recording(std::optional<std::chrono::system_clock::time_point> end_time) noexcept {
   const std::uint64_t when = internal::unix_nano(end_time);
   std::unique_ptr<SpanData> data;
   {

@@ -6,9 +6,11 @@
 #include <mutex>
 
 #include "otel/internal/current_context.h"
+#include "otel/internal/id_words.h"
 #include "otel/internal/provider_state.h"
 #include "otel/internal/random_ids.h"
 #include "otel/internal/recycler.h"
+#include "otel/internal/sampler_plan.h"
 #include "otel/internal/span_attributes.h"
 
 namespace kafkatrace::otel {
@@ -21,9 +23,14 @@ const std::shared_ptr<Span>& invalid_span() noexcept {
   return *span;
 }
 
-std::shared_ptr<Span> non_recording(SpanContext context) {
-  if (!context.is_valid()) return invalid_span();
+// A non-recording span for a context with fresh (hence valid) ids.
+std::shared_ptr<Span> non_recording_valid(SpanContext context) {
   return std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context));
+}
+
+std::shared_ptr<Span> non_recording(const SpanContext& context) {
+  if (!internal::has_valid_ids(context)) return invalid_span();
+  return non_recording_valid(context);
 }
 
 void copy_links(SpanData& data, std::span<const SpanLink> links, const SpanLimits& limits) {
@@ -45,12 +52,57 @@ void copy_links(SpanData& data, std::span<const SpanLink> links, const SpanLimit
   }
 }
 
+// A recording span for `context` (already sampled or record-only). May throw std::bad_alloc.
+std::shared_ptr<Span> start_recording(const std::shared_ptr<internal::ProviderState>& provider,
+                                      const std::shared_ptr<const InstrumentationScope>& scope,
+                                      std::string_view name, const StartSpanOptions& options,
+                                      const Context& parent, SpanContext context,
+                                      const Attributes& sampler_attributes) {
+  internal::ProviderState& state = *provider;
+  auto data = internal::acquire_span_data();
+  data->context = context;
+  const SpanContext& parent_context = parent.span_context();
+  if (internal::has_valid_ids(parent_context)) {
+    data->parent_span_id = parent_context.span_id;
+    data->parent_is_remote = parent_context.is_remote;
+  }
+  internal::assign_text(data->name, name);
+  data->kind = options.kind;
+  data->start_time_unix_nano = internal::unix_nano(options.start_time);
+  // Recycled SpanData usually holds these already: no reference-count traffic then.
+  if (data->scope != scope) data->scope = scope;
+  if (data->resource != state.resource()) data->resource = state.resource();
+  const SpanLimits& limits = state.limits();
+  std::uint32_t live = 0;
+  for (const auto& attribute : options.attributes) {
+    internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
+                            limits.attribute_count, limits.attribute_value_length, attribute.key,
+                            attribute.value);
+  }
+  for (const auto& kv : sampler_attributes) {
+    internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
+                            limits.attribute_count, limits.attribute_value_length, kv.key,
+                            AttributeArg(kv.value));
+  }
+  copy_links(*data, options.links, limits);
+  auto span = std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context),
+                                         std::move(data), live, provider);
+  state.on_start(*span, parent);
+  return span;
+}
+
 }  // namespace
 
 bool Tracer::enabled() const noexcept {
   return state_ && state_->accepting();
 }
 
+// The steps of the specification's span creation: the parent's trace id or a new one; the
+// sampling decision; a new span id (also for a dropped span, so that logs can refer to it); then
+// a recording span, or a non-recording one that only carries the context. A dropped span copies
+// no attributes and allocates nothing in the steady state (its block comes from the pool).
+// Built-in samplers are decided inline from the provider's SamplerPlan (no virtual call, no
+// SamplingResult); other samplers are called as the Sampler interface says.
 std::shared_ptr<Span> Tracer::start_span(std::string_view name,
                                          const StartSpanOptions& options) const noexcept {
   const Context& parent = options.parent ? *options.parent : internal::current_context();
@@ -59,49 +111,31 @@ std::shared_ptr<Span> Tracer::start_span(std::string_view name,
   try {
     if (state == nullptr || !state->accepting()) return non_recording(parent_context);
 
-    const bool has_parent = parent_context.is_valid();
-    std::array<std::uint8_t, TraceId::kSize> trace_bytes;
-    std::array<std::uint8_t, SpanId::kSize> span_bytes;
-    internal::fill_random_ids(trace_bytes, span_bytes, !has_parent);
-    const TraceId trace_id = has_parent ? parent_context.trace_id : TraceId(trace_bytes);
+    internal::IdGenerator& ids = internal::thread_id_generator();
+    const bool has_parent = internal::has_valid_ids(parent_context);
+    const TraceId trace_id = has_parent ? parent_context.trace_id : ids.trace_id();
+    const internal::SamplerPlan& plan = state->sampler_plan();
+    if (plan.builtin()) {
+      const bool sampled =
+          plan.decide(has_parent, parent_context, trace_id) == SamplingDecision::kRecordAndSample;
+      SpanContext context{trace_id, ids.span_id(),
+                          TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,
+                          parent_context.trace_state};
+      if (!sampled) return non_recording_valid(std::move(context));
+      return start_recording(state_, scope_, name, options, parent, std::move(context), {});
+    }
+
     const std::span<const SpanAttribute> attributes(options.attributes.begin(),
                                                     options.attributes.size());
     SamplingResult result = state->sampler().should_sample(
         {parent, trace_id, name, options.kind, attributes, options.links});
     const bool sampled = result.decision == SamplingDecision::kRecordAndSample;
-    SpanContext context{trace_id, SpanId(span_bytes),
+    SpanContext context{trace_id, ids.span_id(),
                         TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,
                         std::move(result.trace_state)};
-    if (result.decision == SamplingDecision::kDrop) return non_recording(std::move(context));
-
-    auto data = internal::acquire_span_data();
-    data->context = context;
-    if (parent_context.is_valid()) {
-      data->parent_span_id = parent_context.span_id;
-      data->parent_is_remote = parent_context.is_remote;
-    }
-    data->name.assign(name);
-    data->kind = options.kind;
-    data->start_time_unix_nano = internal::unix_nano(options.start_time);
-    data->scope = scope_;
-    data->resource = state->resource();
-    const SpanLimits& limits = state->limits();
-    std::uint32_t live = 0;
-    for (const auto& attribute : options.attributes) {
-      internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
-                              limits.attribute_count, limits.attribute_value_length, attribute.key,
-                              attribute.value);
-    }
-    for (const auto& kv : result.attributes) {
-      internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
-                              limits.attribute_count, limits.attribute_value_length, kv.key,
-                              AttributeArg(kv.value));
-    }
-    copy_links(*data, options.links, limits);
-    auto span = std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context),
-                                           std::move(data), live, state_);
-    state->on_start(*span, parent);
-    return span;
+    if (result.decision == SamplingDecision::kDrop) return non_recording_valid(std::move(context));
+    return start_recording(state_, scope_, name, options, parent, std::move(context),
+                           result.attributes);
   } catch (...) {
     return invalid_span();  // out of memory: tracing degrades, the caller carries on
   }

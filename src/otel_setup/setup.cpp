@@ -10,11 +10,10 @@
 #include "kafkatrace/exporters/otlp_http.h"
 #include "kafkatrace/log.h"
 #include "kafkatrace/otel/propagator.h"
+#include "otel_setup/setup_internal.h"
 
 namespace kafkatrace::otel {
-namespace {
-
-constexpr std::string_view kComponent = "setup";
+namespace setup_internal {
 
 std::string_view trim(std::string_view text) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -35,36 +34,54 @@ std::string env_or(const char* name, std::string_view fallback) {
   return std::string(trim(value));
 }
 
-std::unique_ptr<SpanExporter> make_otlp_exporter() {
-  auto options = exporters::OtlpHttpExporterOptions::from_environment();
-  const char* variable = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
-  std::string protocol = env_or(variable, "");
+std::vector<std::string> exporter_names(std::string_view list) {
+  std::vector<std::string> names;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    std::string name = lower(trim(list.substr(0, comma)));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
+exporters::OtlpHttpEncoding otlp_encoding_from_environment(std::string_view signal,
+                                                           std::string_view endpoint) {
+  std::string variable = "OTEL_EXPORTER_OTLP_" + std::string(signal) + "_PROTOCOL";
+  std::string protocol = env_or(variable.c_str(), "");
   if (protocol.empty()) {
     variable = "OTEL_EXPORTER_OTLP_PROTOCOL";
-    protocol = env_or(variable, "http/protobuf");
+    protocol = env_or(variable.c_str(), "http/protobuf");
   }
   protocol = lower(protocol);
-  if (protocol == "http/json") {
-    options.encoding = exporters::OtlpHttpEncoding::kJson;
-  } else if (protocol != "http/protobuf") {
+  if (protocol == "http/json") return exporters::OtlpHttpEncoding::kJson;
+  if (protocol != "http/protobuf") {
     log(LogLevel::kWarning, kComponent,
-        std::string(variable) + "=" + protocol +
+        variable + "=" + protocol +
             " is not supported (http/protobuf and http/json are); using http/protobuf to " +
-            options.endpoint);
+            std::string(endpoint));
   }
+  return exporters::OtlpHttpEncoding::kProtobuf;
+}
+
+}  // namespace setup_internal
+
+namespace {
+
+using namespace setup_internal;
+
+std::unique_ptr<SpanExporter> make_otlp_exporter() {
+  auto options = exporters::OtlpHttpExporterOptions::from_environment();
+  options.encoding = otlp_encoding_from_environment("TRACES", options.endpoint);
   return exporters::make_otlp_http_exporter(std::move(options));
 }
 
 // The exporters named by OTEL_TRACES_EXPORTER (or the override), in order.
 std::vector<std::unique_ptr<SpanExporter>> exporters_from(std::string_view names) {
   std::vector<std::unique_ptr<SpanExporter>> result;
-  std::vector<std::string> seen;
-  while (!names.empty()) {
-    const auto comma = names.find(',');
-    const std::string name = lower(trim(names.substr(0, comma)));
-    names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
-    if (name.empty() || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
-    seen.push_back(name);
+  for (const auto& name : exporter_names(names)) {
     if (name == "none") return {};
     if (name == "otlp") {
       result.push_back(make_otlp_exporter());
@@ -94,19 +111,14 @@ TracingHandle& TracingHandle::operator=(TracingHandle&& other) noexcept {
 
 bool TracingHandle::shutdown() noexcept {
   if (provider_ == nullptr) return true;
-  const auto deadline = std::chrono::steady_clock::now() + shutdown_timeout_;
-  const bool flushed = provider_->force_flush(shutdown_timeout_);
-  const auto left = std::max(std::chrono::steady_clock::duration::zero(),
-                             deadline - std::chrono::steady_clock::now());
-  const bool stopped =
-      provider_->shutdown(std::chrono::duration_cast<std::chrono::microseconds>(left));
+  const bool done = flush_then_shutdown(*provider_, shutdown_timeout_);
   try {
     if (global_tracer_provider() == provider_)
       set_global_tracer_provider(make_noop_tracer_provider());
   } catch (...) {
   }
   provider_.reset();
-  return flushed && stopped;
+  return done;
 }
 
 TracingHandle init_tracing_from_environment(SetupOptions overrides) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,52 @@ TEST_F(OtlpTraceEncodingTest, ZeroValuedAttributesKeepTheirOneofMember) {
   EXPECT_TRUE(attributes[3].second.has(4));
   EXPECT_TRUE(attributes[4].second.has(5));
   EXPECT_EQ(attributes[4].second.message(5).fields().size(), 0u);
+}
+
+// proto3 `string` fields must hold valid UTF-8: conformant parsers reject the whole request
+// otherwise (Go's google.golang.org/protobuf: "string field contains invalid UTF-8"), so one bad
+// attribute would lose a batch. Each offending byte becomes U+FFFD, exactly as in the JSON
+// encoding, so both encodings carry the same text; valid sequences are kept.
+TEST_F(OtlpTraceEncodingTest, InvalidUtf8InStringsIsReplacedAsInJson) {
+  // Stray byte, lead byte without continuation, surrogate (ED A0 80), a valid 4-byte sequence,
+  // and a truncated sequence at the end.
+  const std::string bad =
+      std::string("a\xff") + "b\xc3" + "(\xed\xa0\x80)" + "\xf0\x9f\x9a\x80" + "\xe2\x82";
+  const std::string fffd = "\xef\xbf\xbd";
+  const std::string fixed =
+      "a" + fffd + "b" + fffd + "(" + fffd + fffd + fffd + ")" + "\xf0\x9f\x9a\x80" + fffd + fffd;
+  spans_.push_back(testing::make_root_span(bad));
+  auto& span = *spans_[0];
+  span.attributes = {{bad, bad}, {"list", std::vector<std::string>{"ok", bad}}};
+  span.events.push_back(
+      {.name = bad, .time_unix_nano = 1, .attributes = {}, .dropped_attributes_count = 0});
+  span.status_code = otel::StatusCode::kError;
+  span.status_message = bad;
+  span.resource = std::make_shared<const otel::Resource>(otel::Attributes{{"service.name", bad}});
+  span.scope =
+      std::make_shared<const otel::InstrumentationScope>(otel::InstrumentationScope{bad, bad, ""});
+
+  ProtoMessage resource_spans = encode().message(1);
+  EXPECT_EQ(resource_spans.message(1).message(1).message(2).get(1).str(), fixed);
+  ProtoMessage scope_spans = resource_spans.message(2);
+  EXPECT_EQ(scope_spans.message(1).get(1).str(), fixed);
+  EXPECT_EQ(scope_spans.message(1).get(2).str(), fixed);
+  ProtoMessage decoded = scope_spans.message(2);
+  EXPECT_EQ(decoded.get(5).str(), fixed);
+  auto attributes = key_values(decoded.messages(9));
+  ASSERT_EQ(attributes.size(), 2u);
+  EXPECT_EQ(attributes[0].first, fixed);
+  EXPECT_EQ(attributes[0].second.get(1).str(), fixed);
+  auto list = attributes[1].second.message(5).messages(1);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].get(1).str(), "ok");
+  EXPECT_EQ(list[1].get(1).str(), fixed);
+  EXPECT_EQ(decoded.message(11).get(2).str(), fixed);
+  EXPECT_EQ(decoded.message(15).get(2).str(), fixed);
+
+  const std::string json = encode_otlp_trace_json(spans_);
+  EXPECT_NE(json.find("\"name\":\"" + fixed + "\""), std::string::npos) << json;
+  EXPECT_EQ(json.find('\xff'), std::string::npos);
 }
 
 TEST_F(OtlpTraceEncodingTest, GroupsByResourceThenScopeInFirstAppearanceOrder) {

@@ -13,6 +13,7 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  broker    run an embedded Kafka broker (librdkafka's mock cluster) on loopback\n"
     "  demo      start an embedded broker and run a producer/consumer round trip\n"
+    "  bench     measure produce throughput and CPU, traced vs untraced\n"
     "\n"
     "Run 'kafkatrace <command> --help' for the options of a command.\n"
     "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
@@ -25,6 +26,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"broker", kafkatrace::cli::run_broker},
     {"demo", kafkatrace::cli::run_demo},
+    {"bench", kafkatrace::cli::run_bench},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "kafkatrace/otel/exporter.h"
+#include "kafkatrace/otel/metric_exporter.h"
 
 namespace kafkatrace::exporters {
 
@@ -33,5 +34,15 @@ std::unique_ptr<otel::SpanExporter> make_console_exporter(ConsoleExporterOptions
 
 // The text printed for one span (ends with a newline).
 std::string format_span_for_console(const otel::SpanData& span);
+
+// Console metric exporter: each export_metrics call prints one block — collection time,
+// service.name, then per scope each metric (type, temporality, unit, description) and its points
+// (attributes, value, or histogram count/sum/min/max and buckets). Always cumulative. Same
+// output and threading rules as the span exporter.
+std::unique_ptr<otel::MetricExporter> make_console_metric_exporter(
+    ConsoleExporterOptions options = {});
+
+// The text printed for one collection (ends with a newline).
+std::string format_metrics_for_console(const otel::ResourceMetrics& metrics);
 
 }  // namespace kafkatrace::exporters

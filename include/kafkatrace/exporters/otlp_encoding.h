@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 
+#include "kafkatrace/otel/metric_data.h"
 #include "kafkatrace/otel/span_data.h"
 
 namespace kafkatrace::exporters {
@@ -55,5 +56,47 @@ class OtlpTraceEncoder {
 // One-shot conveniences (allocate a fresh encoder and a result string).
 std::string encode_otlp_trace_protobuf(std::span<const std::unique_ptr<otel::SpanData>> spans);
 std::string encode_otlp_trace_json(std::span<const std::unique_ptr<otel::SpanData>> spans);
+
+// OTLP metrics encoding: one ResourceMetrics as an ExportMetricsServiceRequest, with the same
+// conventions as the trace encoder above (canonical protobuf; OTLP/JSON with asInt, count,
+// bucketCounts and *UnixNano as decimal strings, aggregationTemporality as an integer).
+// Metric types: Sum (aggregation_temporality, is_monotonic), Gauge, explicit-bucket Histogram
+// (HistogramDataPoint.sum is always present; min/max when set).
+//
+//   kafkatrace::exporters::OtlpMetricsEncoder encoder;
+//   std::string_view body = encoder.encode_protobuf(resource_metrics);
+//
+// Not thread-safe: use one encoder per thread; a warm encoder reuses its buffers.
+class OtlpMetricsEncoder {
+ public:
+  OtlpMetricsEncoder();
+  ~OtlpMetricsEncoder();
+  OtlpMetricsEncoder(OtlpMetricsEncoder&&) noexcept;
+  OtlpMetricsEncoder& operator=(OtlpMetricsEncoder&&) noexcept;
+
+  // Views of the encoder's own buffer, valid until the next encode call.
+  std::string_view encode_protobuf(const otel::ResourceMetrics& metrics);
+  std::string_view encode_json(const otel::ResourceMetrics& metrics);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string encode_otlp_metrics_protobuf(const otel::ResourceMetrics& metrics);
+std::string encode_otlp_metrics_json(const otel::ResourceMetrics& metrics);
+
+// OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, shared by the OTLP metric exporters:
+//   cumulative (default)  every instrument kind cumulative;
+//   delta                 delta except UpDownCounter and ObservableUpDownCounter;
+//   lowmemory             delta for Counter and Histogram only.
+enum class OtlpTemporalityPreference { kCumulative, kDelta, kLowMemory };
+
+otel::AggregationTemporality otlp_temporality(OtlpTemporalityPreference preference,
+                                              otel::InstrumentKind kind) noexcept;
+
+// Reads the variable (case-insensitive; "low_memory" is accepted too). Unset: cumulative; an
+// unknown value logs a warning (component "otlp") and gives cumulative.
+OtlpTemporalityPreference otlp_temporality_preference_from_environment();
 
 }  // namespace kafkatrace::exporters

@@ -17,7 +17,9 @@
 #include <memory>
 #include <string>
 
+#include "kafkatrace/exporters/otlp_encoding.h"  // OtlpTemporalityPreference
 #include "kafkatrace/otel/exporter.h"
+#include "kafkatrace/otel/metric_exporter.h"
 
 namespace kafkatrace::exporters {
 
@@ -33,5 +35,22 @@ struct OtlpFileExporterOptions {
 
 std::unique_ptr<otel::SpanExporter> make_otlp_file_exporter(
     OtlpFileExporterOptions options = OtlpFileExporterOptions::from_environment());
+
+// The metric counterpart: one OTLP/JSON ExportMetricsServiceRequest per export_metrics call, same
+// file handling (the collector's otlpjsonfile receiver reads it back). Path from
+// KAFKATRACE_OTLP_FILE_METRICS_PATH (default kafkatrace-metrics.jsonl); temporality from
+// OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE.
+struct OtlpFileMetricExporterOptions {
+  static constexpr const char* kDefaultPath = "kafkatrace-metrics.jsonl";
+  static constexpr const char* kPathVariable = "KAFKATRACE_OTLP_FILE_METRICS_PATH";
+
+  std::string path = kDefaultPath;
+  OtlpTemporalityPreference temporality = OtlpTemporalityPreference::kCumulative;
+
+  static OtlpFileMetricExporterOptions from_environment();
+};
+
+std::unique_ptr<otel::MetricExporter> make_otlp_file_metric_exporter(
+    OtlpFileMetricExporterOptions options = OtlpFileMetricExporterOptions::from_environment());
 
 }  // namespace kafkatrace::exporters

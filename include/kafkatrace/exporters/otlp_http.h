@@ -33,7 +33,9 @@
 #include <utility>
 #include <vector>
 
+#include "kafkatrace/exporters/otlp_encoding.h"  // OtlpTemporalityPreference
 #include "kafkatrace/otel/exporter.h"
+#include "kafkatrace/otel/metric_exporter.h"
 
 namespace kafkatrace::exporters {
 
@@ -51,11 +53,11 @@ struct OtlpRetryOptions {
 
 struct OtlpHttpExporterOptions {
   std::string endpoint = "http://localhost:4318/v1/traces";
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers{};
   std::chrono::milliseconds timeout{10000};  // whole export call, retries included
   OtlpCompression compression = OtlpCompression::kNone;
   OtlpHttpEncoding encoding = OtlpHttpEncoding::kProtobuf;
-  OtlpRetryOptions retry;
+  OtlpRetryOptions retry{};
 
   // Defaults overridden by the environment (signal-specific variables win):
   //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  used as-is;
@@ -73,6 +75,26 @@ struct OtlpHttpExporterOptions {
 // export.
 std::unique_ptr<otel::SpanExporter> make_otlp_http_exporter(
     OtlpHttpExporterOptions options = OtlpHttpExporterOptions::from_environment());
+
+// OTLP/HTTP metric exporter: the same transport, options and behaviour as the span exporter
+// above, POSTing ExportMetricsServiceRequest (see otlp_encoding.h) to /v1/metrics; the
+// periodic reader calls export_metrics from its thread. Failures log "... metric points ...".
+//
+//   auto exporter = kafkatrace::exporters::make_otlp_http_metric_exporter();  // environment
+//   auto reader = kafkatrace::otel::make_periodic_reader(std::move(exporter), reader_options);
+struct OtlpHttpMetricExporterOptions {
+  OtlpHttpExporterOptions http{.endpoint = "http://localhost:4318/v1/metrics"};
+  OtlpTemporalityPreference temporality = OtlpTemporalityPreference::kCumulative;
+
+  // As OtlpHttpExporterOptions::from_environment with METRICS in place of TRACES
+  // (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT as-is, else OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/metrics";
+  // _METRICS_HEADERS, _METRICS_TIMEOUT, _METRICS_COMPRESSION, each falling back to the generic
+  // variable), plus OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE.
+  static OtlpHttpMetricExporterOptions from_environment();
+};
+
+std::unique_ptr<otel::MetricExporter> make_otlp_http_metric_exporter(
+    OtlpHttpMetricExporterOptions options = OtlpHttpMetricExporterOptions::from_environment());
 
 // The User-Agent value sent by default.
 std::string otlp_http_user_agent();

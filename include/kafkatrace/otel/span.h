@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -104,7 +105,7 @@ class BackendSpan {
 class Span final : public BackendSpan {
  public:
   // A non-recording span that carries `context` (what unsampled and no-op spans are).
-  explicit Span(SpanContext context) noexcept;
+  explicit Span(SpanContext context) noexcept : context_(std::move(context)) {}
   // Internal: a recording span; only Tracer::start_span constructs these.
   // `attribute_count`: how many leading elements of data->attributes are live.
   Span(SpanContext context, std::unique_ptr<SpanData> data, std::uint32_t attribute_count,
@@ -120,10 +121,15 @@ class Span final : public BackendSpan {
 
   // Sets (or replaces) an attribute. Over the attribute count limit new keys are dropped and
   // counted; strings longer than the value length limit are truncated. Empty keys are ignored.
-  void set_attribute(std::string_view key, const AttributeArg& value) noexcept override;
+  // On a non-recording span these return at once, inline: nothing is converted or copied.
+  void set_attribute(std::string_view key, const AttributeArg& value) noexcept override {
+    if (provider_) set_attribute_recording(key, value);
+  }
   void add_event(
       std::string_view name, std::initializer_list<SpanAttribute> attributes = {},
-      std::optional<std::chrono::system_clock::time_point> time = std::nullopt) noexcept override;
+      std::optional<std::chrono::system_clock::time_point> time = std::nullopt) noexcept override {
+    if (provider_) add_event_recording(name, attributes, time);
+  }
   void add_link(const SpanContext& context,
                 std::initializer_list<SpanAttribute> attributes = {}) noexcept;
   // Adds an "exception" event with exception.type (the dynamic type) and exception.message.
@@ -132,15 +138,25 @@ class Span final : public BackendSpan {
   void record_exception(std::string_view type, std::string_view message) noexcept override;
   // kOk is final; kError may be replaced by kOk; kUnset is ignored. The description is kept only
   // with kError.
-  void set_status(StatusCode code, std::string_view description = {}) noexcept override;
+  void set_status(StatusCode code, std::string_view description = {}) noexcept override {
+    if (provider_) set_status_recording(code, description);
+  }
   void update_name(std::string_view name) noexcept;
   // Ends the span (at `end_time`, default now) and hands it to the processors. Idempotent: only
   // the first call has an effect. Cost on the calling thread: a clock read and a queue push.
   void end(std::optional<std::chrono::system_clock::time_point> end_time =
-               std::nullopt) noexcept override;
+               std::nullopt) noexcept override {
+    if (provider_) end_recording(end_time);
+  }
 
  private:
   class Lock;
+  // The recording halves of the methods above (provider_ is set).
+  void set_attribute_recording(std::string_view key, const AttributeArg& value) noexcept;
+  void add_event_recording(std::string_view name, std::initializer_list<SpanAttribute> attributes,
+                           std::optional<std::chrono::system_clock::time_point> time) noexcept;
+  void set_status_recording(StatusCode code, std::string_view description) noexcept;
+  void end_recording(std::optional<std::chrono::system_clock::time_point> end_time) noexcept;
   void add_event_locked(std::string_view name, std::initializer_list<SpanAttribute> attributes,
                         std::uint64_t time_unix_nano) noexcept;
 
@@ -149,7 +165,7 @@ class Span final : public BackendSpan {
   std::atomic_flag lock_;
   std::uint32_t attribute_count_ = 0;  // live prefix of data_->attributes (the rest is reused)
   std::unique_ptr<SpanData> data_;     // null when non-recording or ended
-  std::shared_ptr<internal::ProviderState> provider_;
+  std::shared_ptr<internal::ProviderState> provider_;  // null when non-recording
 };
 
 }  // namespace kafkatrace::otel

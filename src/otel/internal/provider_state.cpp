@@ -54,6 +54,7 @@ ProviderState::ProviderState(Resource resource, std::unique_ptr<Sampler> sampler
     : enabled_(enabled),
       resource_(std::make_shared<const Resource>(std::move(resource))),
       sampler_(sampler ? std::move(sampler) : make_always_off_sampler()),
+      sampler_plan_(plan_sampler(*sampler_)),
       processors_(std::move(processors)),
       limits_(limits) {}
 

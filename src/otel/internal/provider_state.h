@@ -16,6 +16,7 @@
 #include "kafkatrace/otel/resource.h"
 #include "kafkatrace/otel/sampler.h"
 #include "kafkatrace/otel/tracer.h"
+#include "otel/internal/sampler_plan.h"
 
 namespace kafkatrace::otel::internal {
 
@@ -33,6 +34,8 @@ class ProviderState final {
   bool enabled() const noexcept { return enabled_; }
   const SpanLimits& limits() const noexcept { return limits_; }
   const Sampler& sampler() const noexcept { return *sampler_; }
+  // The sampler as data when it is built in (see sampler_plan.h).
+  const SamplerPlan& sampler_plan() const noexcept { return sampler_plan_; }
   const std::shared_ptr<const Resource>& resource() const noexcept { return resource_; }
 
   void on_start(Span& span, const Context& parent) noexcept {
@@ -52,6 +55,7 @@ class ProviderState final {
   const bool enabled_;
   std::shared_ptr<const Resource> resource_;
   std::unique_ptr<Sampler> sampler_;
+  const SamplerPlan sampler_plan_;
   std::vector<std::unique_ptr<SpanProcessor>> processors_;
   const SpanLimits limits_;
   std::atomic<bool> shut_down_{false};
@@ -63,8 +67,12 @@ class ProviderState final {
       scopes_;
 };
 
-// Pooled SpanData: cleared except `attributes`, whose elements are left in place for reuse
-// (a Span overwrites them and trims the vector at end()).
+// Pooled SpanData: cleared except `name` and `attributes`, whose strings (and elements) are left
+// in place for reuse (a Span overwrites the elements and trims the vector at end()), and `scope`
+// and `resource`, which may still point to those of an earlier span (the tracer overwrites them
+// only when they differ). The caller sets the context's ids and flags.
 std::unique_ptr<SpanData> acquire_span_data();
+// Lets the pool keep up to `count` recycled SpanData (a batch processor's queue and batch).
+void reserve_span_data(std::size_t count) noexcept;
 
 }  // namespace kafkatrace::otel::internal

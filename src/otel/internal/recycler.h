@@ -1,20 +1,23 @@
-// Recycler<T>: a process-wide pool of reusable objects with per-thread caches, so that a hot path
-// can take and give objects without a lock or a heap allocation in the steady state.
+// Recycler<T>: a process-wide pool of reusable heap objects with a small per-thread cache, so that
+// a hot path takes and gives objects without a lock, a heap allocation or a TLS guard.
 //
-//   std::unique_ptr<SpanData> data = Recycler<SpanData>::take();   // null when the pool is empty
-//   Recycler<SpanData>::give(std::move(data));                      // any thread
+//   T* object = Recycler<T>::take();        // null when the pool is empty: allocate one yourself
+//   Recycler<T>::give(object);              // any thread; the pool owns it from now on
 //
-// Each thread keeps up to 2 * kBatch objects; surplus moves to a shared depot in batches of
-// kBatch under a mutex (so objects given on one thread, e.g. the batch exporter's worker, reach
-// the threads that take them). The depot is leaked on purpose: it stays usable while threads
-// and statics are destroyed at exit. Objects are given back as they are; callers clear them.
+// The per-thread cache is a fixed array in a constant-initialised thread_local (a plain %fs load,
+// no init guard). Up to kCacheSize objects stay on a thread; surplus moves to a shared depot in
+// batches of kBatch under a mutex, so objects given on one thread (the batch processor's worker)
+// reach the threads that take them (the application's). The depot is leaked on purpose: it stays
+// usable while threads and statics are destroyed at exit. At thread exit the cache is emptied into
+// the depot; later gives on that thread delete, later takes return null. Objects are given back as
+// they are: callers clear them. Objects are allocated with `new T` and freed with `delete`.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
-#include <utility>
 #include <vector>
 
 namespace kafkatrace::otel::internal {
@@ -22,39 +25,62 @@ namespace kafkatrace::otel::internal {
 template <typename T>
 class Recycler final {
  public:
-  static constexpr std::size_t kBatch = 64;
-  static constexpr std::size_t kMaxDepotBatches = 256;
-  using Batch = std::vector<std::unique_ptr<T>>;
+  static constexpr std::uint32_t kCacheSize = 128;
+  static constexpr std::uint32_t kBatch = 64;
+  static constexpr std::size_t kDepotSize = 16384;  // objects; reserve() raises it
 
-  static std::unique_ptr<T> take() noexcept {
-    if (cache_destroyed) return nullptr;
-    auto& items = cache().items;
-    if (items.empty() && !refill(items)) return nullptr;
-    auto object = std::move(items.back());
-    items.pop_back();
-    return object;
+  static T* take() noexcept {
+    Cache& cache = cache_;
+    if (cache.count == 0 && !refill(cache)) [[unlikely]]
+      return nullptr;
+    return cache.items[--cache.count];
   }
 
-  static void give(std::unique_ptr<T> object) noexcept {
-    if (!object || cache_destroyed) return;
-    auto& items = cache().items;
-    if (items.size() >= 2 * kBatch) spill(items, kBatch);
-    items.push_back(std::move(object));  // capacity reserved: no allocation
+  // Lets the depot keep at least `count` objects (e.g. as many as a queue can hold in flight), so
+  // that a burst that fills the queue does not end in frees and, later, fresh allocations.
+  static void reserve(std::size_t count) noexcept {
+    auto& shared = depot();
+    std::lock_guard lock(shared.mutex);
+    try {
+      if (count > shared.items.capacity()) shared.items.reserve(count);
+    } catch (...) {
+      // Out of memory: the depot keeps its size.
+    }
+  }
+
+  static void give(T* object) noexcept {
+    Cache& cache = cache_;
+    if (cache.count >= cache.limit) [[unlikely]] {
+      if (!make_room(cache)) {
+        delete object;
+        return;
+      }
+    }
+    cache.items[cache.count++] = object;
   }
 
  private:
-  struct Depot {
-    std::mutex mutex;
-    std::vector<Batch> full;
-    std::vector<Batch> empty;  // spare batch vectors, capacity kept
+  struct Cache {
+    T* items[kCacheSize];
+    std::uint32_t count;
+    std::uint32_t limit;  // 0 until the exit hook is armed, and again after thread exit
+    bool closed;          // the thread is exiting: no more caching
   };
 
-  struct Cache {
-    Batch items;
-    Cache() { items.reserve(2 * kBatch + 1); }
-    ~Cache() {
-      while (!items.empty()) spill(items, std::min(kBatch, items.size()));
-      cache_destroyed = true;
+  struct Depot {
+    Depot() { items.reserve(kDepotSize); }
+    std::mutex mutex;
+    std::vector<T*> items;  // never grows past its capacity (set by reserve) while spilling
+  };
+
+  // Empties this thread's cache into the depot at thread exit.
+  struct ExitHook {
+    bool armed = false;
+    ~ExitHook() {
+      Cache& cache = cache_;
+      cache.closed = true;
+      cache.limit = 0;
+      while (cache.count > 0) spill(cache, std::min(cache.count, kBatch));
     }
   };
 
@@ -62,56 +88,50 @@ class Recycler final {
     static Depot* instance = new Depot;  // leaked: see the header comment
     return *instance;
   }
-  static Cache& cache() noexcept {
-    thread_local Cache instance;
-    return instance;
-  }
 
-  static bool refill(Batch& items) noexcept {
-    auto& shared = depot();
-    Batch batch;
-    {
-      std::lock_guard lock(shared.mutex);
-      if (shared.full.empty()) return false;
-      batch = std::move(shared.full.back());
-      shared.full.pop_back();
-    }
-    for (auto& object : batch) items.push_back(std::move(object));
-    batch.clear();
-    std::lock_guard lock(shared.mutex);
-    shared.empty.push_back(std::move(batch));
+  // The first use on a thread arms the exit hook (a non-trivial thread_local, registered once).
+  static bool arm(Cache& cache) noexcept {
+    if (cache.closed) return false;
+    exit_hook_.armed = true;
+    cache.limit = kCacheSize;
     return true;
   }
 
-  static void spill(Batch& items, std::size_t count) noexcept {
-    auto& shared = depot();
-    Batch batch;
-    {
-      std::lock_guard lock(shared.mutex);
-      if (shared.full.size() >= kMaxDepotBatches) {
-        items.resize(items.size() - count);  // the depot is full: free these objects
-        return;
-      }
-      if (!shared.empty.empty()) {
-        batch = std::move(shared.empty.back());
-        shared.empty.pop_back();
-      }
-    }
-    try {
-      batch.reserve(kBatch);
-    } catch (...) {
-      items.resize(items.size() - count);
-      return;
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      batch.push_back(std::move(items.back()));
-      items.pop_back();
-    }
-    std::lock_guard lock(shared.mutex);
-    shared.full.push_back(std::move(batch));
+  static bool make_room(Cache& cache) noexcept {
+    if (cache.limit == 0) return arm(cache);
+    spill(cache, kBatch);
+    return true;
   }
 
-  static inline thread_local bool cache_destroyed = false;
+  // Moves the newest `count` cached objects to the depot, deleting those that do not fit.
+  static void spill(Cache& cache, std::uint32_t count) noexcept {
+    T** first = cache.items + (cache.count - count);
+    std::uint32_t kept = 0;
+    {
+      auto& shared = depot();
+      std::lock_guard lock(shared.mutex);
+      kept = static_cast<std::uint32_t>(
+          std::min<std::size_t>(count, shared.items.capacity() - shared.items.size()));
+      shared.items.insert(shared.items.end(), first, first + kept);  // within capacity
+    }
+    for (std::uint32_t i = kept; i < count; ++i) delete first[i];
+    cache.count -= count;
+  }
+
+  static bool refill(Cache& cache) noexcept {
+    if (cache.limit == 0 && !arm(cache)) return false;
+    auto& shared = depot();
+    std::lock_guard lock(shared.mutex);
+    const auto moved =
+        static_cast<std::uint32_t>(std::min<std::size_t>(kBatch, shared.items.size()));
+    std::copy(shared.items.end() - moved, shared.items.end(), cache.items);
+    shared.items.resize(shared.items.size() - moved);
+    cache.count = moved;
+    return moved > 0;
+  }
+
+  static inline constinit thread_local Cache cache_{};
+  static inline thread_local ExitHook exit_hook_;
 };
 
 // A std::allocator-compatible allocator that recycles single-object blocks through Recycler,
@@ -127,13 +147,13 @@ class PoolAllocator final {
 
   T* allocate(std::size_t count) {
     if (count != 1) return std::allocator<T>{}.allocate(count);
-    auto block = Recycler<Block>::take();
-    if (!block) block.reset(new Block);  // uninitialised storage
-    return reinterpret_cast<T*>(block.release()->bytes);
+    Block* block = Recycler<Block>::take();
+    if (block == nullptr) block = new Block;  // uninitialised storage
+    return reinterpret_cast<T*>(block->bytes);
   }
   void deallocate(T* pointer, std::size_t count) noexcept {
     if (count != 1) return std::allocator<T>{}.deallocate(pointer, count);
-    Recycler<Block>::give(std::unique_ptr<Block>(reinterpret_cast<Block*>(pointer)));
+    Recycler<Block>::give(reinterpret_cast<Block*>(pointer));
   }
 
   template <typename U>

@@ -24,7 +24,7 @@ void assign(AttributeValue& slot, const AttributeArg& arg, std::uint32_t length)
     case 3: {
       const auto text = truncate_utf8(std::get<3>(value), length);
       if (auto* existing = std::get_if<std::string>(&slot)) {
-        existing->assign(text);  // reuses the recycled slot's capacity
+        assign_text(*existing, text);  // reuses the recycled slot's capacity
       } else {
         slot.emplace<std::string>(text);
       }
@@ -39,8 +39,7 @@ void assign(AttributeValue& slot, const AttributeArg& arg, std::uint32_t length)
 
 }  // namespace
 
-std::string_view truncate_utf8(std::string_view text, std::uint32_t length) noexcept {
-  if (text.size() <= length) return text;
+std::string_view truncate_utf8_slow(std::string_view text, std::uint32_t length) noexcept {
   std::size_t end = length;
   // Step back over continuation bytes (10xxxxxx) so the cut lands before a sequence start.
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
@@ -52,7 +51,8 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
                    const AttributeArg& value) noexcept {
   if (key.empty()) return;
   for (std::uint32_t i = 0; i < live; ++i) {
-    if (list[i].key == key) {
+    const std::string& existing = list[i].key;
+    if (existing.size() == key.size() && same_bytes(existing.data(), key.data(), key.size())) {
       assign(list[i].value, value, length_limit);
       return;
     }
@@ -63,7 +63,7 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
   }
   if (live >= list.size()) list.emplace_back();
   auto& slot = list[live];
-  slot.key.assign(key);
+  assign_text(slot.key, key);
   assign(slot.value, value, length_limit);
   ++live;
 }

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "kafkatrace/otel/attribute.h"
@@ -18,8 +20,40 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
                    std::uint32_t count_limit, std::uint32_t length_limit, std::string_view key,
                    const AttributeArg& value) noexcept;
 
+// Sets `target` to `text`. Recycled SpanData usually holds the same text already (the same
+// instrumentation sets the same name and keys, often to the same values), and comparing costs
+// less than std::string::assign.
+// Equal bytes, compared a word at a time inline (the last word overlapping the one before):
+// attribute keys and values are short, and a call to memcmp (through the PLT, then dispatching
+// on the length) costs more than the comparison.
+inline bool same_bytes(const char* a, const char* b, std::size_t size) noexcept {
+  const auto word_at = [](const char* p) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (size >= 8) {
+    for (std::size_t i = 0; i + 8 < size; i += 8) {
+      if (word_at(a + i) != word_at(b + i)) return false;
+    }
+    return word_at(a + size - 8) == word_at(b + size - 8);
+  }
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+inline void assign_text(std::string& target, std::string_view text) {
+  if (target.size() == text.size() && same_bytes(target.data(), text.data(), text.size())) return;
+  target.assign(text);
+}
+
+std::string_view truncate_utf8_slow(std::string_view text, std::uint32_t length) noexcept;
 // `length` bytes of `text` or fewer, never splitting a UTF-8 sequence.
-std::string_view truncate_utf8(std::string_view text, std::uint32_t length) noexcept;
+inline std::string_view truncate_utf8(std::string_view text, std::uint32_t length) noexcept {
+  return text.size() <= length ? text : truncate_utf8_slow(text, length);
+}
 
 inline std::uint64_t unix_nano(std::chrono::system_clock::time_point time) noexcept {
   return static_cast<std::uint64_t>(

@@ -1,0 +1,69 @@
+// ProducerTelemetry: the spans, header injection and metrics of TracedProducer, kept apart from
+// the librdkafka plumbing (producer_core.h). Uses the tracing core only through TracingBackend.
+//
+// Threading: immutable after construction; every method may run on any thread at once
+// (start_* on the sending thread, end_* on the poll thread). Nothing throws.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "kafkatrace/kafka/record.h"
+#include "kafkatrace/kafka/semconv.h"
+#include "kafkatrace/otel/messaging_metrics.h"
+#include "kafkatrace/otel/tracing_backend.h"
+
+namespace kafkatrace::kafka::internal {
+
+// Where the spans say the producer talks to: the first bootstrap server.
+struct ServerEndpoint {
+  std::string address{};
+  int port = 0;  // 0: unknown (not set on spans)
+};
+ServerEndpoint parse_first_server(std::string_view bootstrap_servers);
+
+bool is_valid_utf8(std::string_view text) noexcept;
+
+class ProducerTelemetry {
+ public:
+  ProducerTelemetry(std::shared_ptr<otel::TracingBackend> backend, otel::MessagingMetrics metrics,
+                    semconv::SemconvMode mode, std::string client_id, ServerEndpoint server);
+
+  bool tracing_enabled() const noexcept { return enabled_; }
+  otel::Context current_context() const noexcept { return backend_->current_context(); }
+
+  // The span of one send attempt of `record` (attempt 1: the first). `previous` (attempt > 1) is
+  // the context of the failed attempt before, linked from the new span.
+  std::shared_ptr<otel::BackendSpan> start_send(const ProducerRecord& record,
+                                                const otel::Context& parent, int attempt,
+                                                const otel::SpanContext* previous) const noexcept;
+  // Writes the context of `span` (child of `parent`) into `headers`, replacing stale ones.
+  void inject(const otel::Context& parent, const std::shared_ptr<otel::BackendSpan>& span,
+              rd_kafka_headers_t* headers) const noexcept;
+  // Ends the attempt's span with `result` and records the metrics of the attempt. `retrying`:
+  // another attempt follows (an event says so). `span` may be null (tracing skipped).
+  void end_send(otel::BackendSpan* span, const DeliveryResult& result,
+                std::chrono::steady_clock::duration elapsed, bool retrying) const noexcept;
+
+  // The batch span of send_batch; `topic` empty when the records go to several topics.
+  std::shared_ptr<otel::BackendSpan> start_batch(
+      std::string_view topic, std::size_t count, const otel::Context& parent,
+      std::span<const otel::SpanLink> links,
+      std::chrono::system_clock::time_point start) const noexcept;
+  void end_batch(otel::BackendSpan& span, std::span<const DeliveryResult> results) const noexcept;
+
+ private:
+  std::shared_ptr<otel::TracingBackend> backend_;
+  otel::MessagingMetrics metrics_;
+  semconv::SemconvMode mode_;
+  std::string client_id_;
+  ServerEndpoint server_;
+  bool enabled_;
+};
+
+}  // namespace kafkatrace::kafka::internal

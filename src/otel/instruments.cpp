@@ -1,0 +1,118 @@
+// The recording hot paths of the synchronous instruments, and the observable callbacks' result.
+#include "kafkatrace/otel/instruments.h"
+
+#include <cmath>
+#include <limits>
+
+#include "otel/internal/metric_observable.h"
+#include "otel/internal/metric_storage.h"
+
+namespace kafkatrace::otel {
+namespace internal {
+namespace {
+
+void mark_dirty(Stream& stream) noexcept {
+  // A load first: the flag's cache line is already ours after the add, and most adds find it set.
+  if (!stream.cells.dirty.load(std::memory_order_relaxed)) {
+    stream.cells.dirty.store(true, std::memory_order_relaxed);
+  }
+}
+
+void update_min(std::atomic<double>& cell, double value) noexcept {
+  double current = cell.load(std::memory_order_relaxed);
+  while (value < current &&
+         !cell.compare_exchange_weak(current, value, std::memory_order_relaxed)) {
+  }
+}
+
+void update_max(std::atomic<double>& cell, double value) noexcept {
+  double current = cell.load(std::memory_order_relaxed);
+  while (value > current &&
+         !cell.compare_exchange_weak(current, value, std::memory_order_relaxed)) {
+  }
+}
+
+bool monotonic(const SyncStorage& storage) noexcept {
+  return storage.descriptor().kind == InstrumentKind::kCounter;
+}
+
+}  // namespace
+
+void add_to_sum(SyncStorage* storage, double value,
+                std::span<const MetricAttribute> attributes) noexcept {
+  if (std::isnan(value) || (value < 0 && monotonic(*storage))) {
+    storage->count_dropped();
+    return;
+  }
+  if (!storage->is_double()) {
+    // An int64 stream given a double (only through a mismatched handle): round it.
+    add_to_sum(storage, static_cast<std::int64_t>(std::llround(value)), attributes);
+    return;
+  }
+  Stream* stream = storage->find_stream(attributes);
+  if (stream == nullptr) return;
+  stream->cells.double_sum.fetch_add(value, std::memory_order_relaxed);
+  mark_dirty(*stream);
+}
+
+void add_to_sum(SyncStorage* storage, std::int64_t value,
+                std::span<const MetricAttribute> attributes) noexcept {
+  if (value < 0 && monotonic(*storage)) {
+    storage->count_dropped();
+    return;
+  }
+  if (storage->is_double()) {
+    add_to_sum(storage, static_cast<double>(value), attributes);
+    return;
+  }
+  Stream* stream = storage->find_stream(attributes);
+  if (stream == nullptr) return;
+  stream->cells.int_sum.fetch_add(value, std::memory_order_relaxed);
+  mark_dirty(*stream);
+}
+
+void record_to_histogram(SyncStorage* storage, double value,
+                         std::span<const MetricAttribute> attributes) noexcept {
+  if (std::isnan(value)) {
+    storage->count_dropped();
+    return;
+  }
+  Stream* stream = storage->find_stream(attributes);
+  if (stream == nullptr) return;
+  auto& cells = stream->cells;
+  cells.double_sum.fetch_add(value, std::memory_order_relaxed);
+  update_min(cells.min, value);
+  update_max(cells.max, value);
+  // Last, with release: the collector drains buckets first (see metric_storage.h).
+  stream->buckets[storage->bucket_index(value)].fetch_add(1, std::memory_order_release);
+}
+
+}  // namespace internal
+
+void ObservableResult::observe_int(std::int64_t value,
+                                   std::span<const MetricAttribute> attributes) noexcept {
+  storage_.observe(value, static_cast<double>(value), attributes);
+}
+
+void ObservableResult::observe_double(double value,
+                                      std::span<const MetricAttribute> attributes) noexcept {
+  constexpr double kLimit = 9.2e18;  // inside int64's range
+  const double clamped = std::isnan(value) ? 0.0 : std::fmax(-kLimit, std::fmin(kLimit, value));
+  storage_.observe(std::llround(clamped), value, attributes);
+}
+
+ObservableInstrument& ObservableInstrument::operator=(ObservableInstrument&& other) noexcept {
+  if (this != &other) {
+    reset();
+    storage_ = std::move(other.storage_);
+    callback_id_ = other.callback_id_;
+  }
+  return *this;
+}
+
+void ObservableInstrument::reset() noexcept {
+  if (storage_) storage_->remove_callback(callback_id_);
+  storage_.reset();
+}
+
+}  // namespace kafkatrace::otel
