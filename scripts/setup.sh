@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_packages=(cmake ninja-build g++ make pkg-config librdkafka-dev libcurl4-openssl-dev
                 zlib1g-dev googletest libgtest-dev)
-test_packages=(kcat python3-confluent-kafka prometheus clang-format
+test_packages=(kcat python3-confluent-kafka prometheus clang-format libbenchmark-dev
                maven openjdk-17-jre-headless)
 
 wanted=("${build_packages[@]}")
