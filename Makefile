@@ -27,16 +27,17 @@ test-asan: setup-test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(BUILD_ASAN) -j$(JOBS) --output-on-failure
 
-# ThreadSanitizer: the unit tests (the concurrency stress suites live there). Integration tests
-# are left out: librdkafka from Debian is not built with TSan, so its internal threads would be
-# reported through our callbacks without being instrumented themselves.
+# ThreadSanitizer: the unit tests (the tracing and metrics stress suites live there). Left out:
+# everything that starts librdkafka threads (the integration tests and the EmbeddedBroker unit
+# tests). Debian's librdkafka is not built with TSan, and its uninstrumented threads crash the
+# TSan runtime as soon as the mock cluster starts.
 BUILD_TSAN ?= build-tsan
 test-tsan: setup-test
 	cmake -S . -B $(BUILD_TSAN) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKAFKATRACE_WERROR=ON \
 	  -DKAFKATRACE_SANITIZE=thread -DKAFKATRACE_BUILD_TOOLS=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_TSAN) -j$(JOBS) --target kafkatrace_unit_tests
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --test-dir $(BUILD_TSAN) -L unit -j$(JOBS) --output-on-failure
+	  ctest --test-dir $(BUILD_TSAN) -L unit -E '^EmbeddedBrokerTest\.' -j$(JOBS) --output-on-failure
 
 setup-demo:
 	scripts/setup.sh demo
