@@ -15,7 +15,7 @@ trap 'rm -f "$json"' EXIT
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$binary" --benchmark_filter="$filter" --benchmark_repetitions="$repetitions" \
   --benchmark_report_aggregates_only=true --benchmark_out="$json" \
-  --benchmark_out_format=json >/dev/null
+  --benchmark_out_format=json >/dev/null 2>&1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 python3 - "$json" <<'EOF'
@@ -41,14 +41,16 @@ data = json.load(open(sys.argv[1]))
 print(f"Medians of {data['benchmarks'][0].get('repetitions', '?')} repetitions, CPU time of the "
       f"calling thread; {data['context'].get('num_cpus')} CPUs at "
       f"{data['context'].get('mhz_per_cpu')} MHz.\n")
-print("| benchmark | CPU time | allocs/op | dropped/op | target | opentelemetry-cpp 1.28 |")
-print("|---|---:|---:|---:|---|---|")
+print("| benchmark | CPU time | allocs/op | dropped/op | worker ns/op | target | "
+      "opentelemetry-cpp 1.28 |")
+print("|---|---:|---:|---:|---:|---|---|")
 for run in data["benchmarks"]:
     if run.get("aggregate_name") != "median":
         continue
     name = run["run_name"]
     target, reference = REFERENCE.get(name, ("", ""))
     dropped = number(run["dropped/op"]) if "dropped/op" in run else ""
+    worker = f"{run['worker_ns/op']:.1f}" if "worker_ns/op" in run else ""
     print(f"| {name} | {run['cpu_time']:.1f} {run['time_unit']} | {number(run.get('allocs/op', 0))} "
-          f"| {dropped} | {target} | {reference} |")
+          f"| {dropped} | {worker} | {target} | {reference} |")
 EOF

@@ -12,14 +12,7 @@ struct Context::ValueNode {
   std::shared_ptr<const ValueNode> next;
 };
 
-namespace {
-// One per thread; destroyed at thread exit (a span still current then is released there).
-thread_local Context current_on_thread;
-}  // namespace
-
-const Context& internal::current_context() noexcept {
-  return current_on_thread;
-}
+using internal::current_on_thread;
 
 Context Context::current() noexcept {
   return current_on_thread;
