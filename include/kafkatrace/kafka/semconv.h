@@ -16,18 +16,23 @@
 
 #include <string_view>
 
+#include "kafkatrace/otel/messaging_metrics.h"
+
 namespace kafkatrace::kafka::semconv {
 
 // --- Current (development-status) messaging attributes ----------------------------------------
-inline constexpr std::string_view kMessagingSystem = "messaging.system";
-inline constexpr std::string_view kMessagingOperationType = "messaging.operation.type";
-inline constexpr std::string_view kMessagingOperationName = "messaging.operation.name";
-inline constexpr std::string_view kMessagingDestinationName = "messaging.destination.name";
+// Names the messaging metrics also use are defined once, in otel/messaging_metrics.h.
+inline constexpr std::string_view kMessagingSystem = otel::messaging_metrics::kSystem;
+inline constexpr std::string_view kMessagingOperationType = otel::messaging_metrics::kOperationType;
+inline constexpr std::string_view kMessagingOperationName = otel::messaging_metrics::kOperationName;
+inline constexpr std::string_view kMessagingDestinationName =
+    otel::messaging_metrics::kDestinationName;
 // A string, e.g. "3".
 inline constexpr std::string_view kMessagingDestinationPartitionId =
-    "messaging.destination.partition.id";
+    otel::messaging_metrics::kDestinationPartitionId;
 inline constexpr std::string_view kMessagingClientId = "messaging.client.id";
-inline constexpr std::string_view kMessagingConsumerGroupName = "messaging.consumer.group.name";
+inline constexpr std::string_view kMessagingConsumerGroupName =
+    otel::messaging_metrics::kConsumerGroupName;
 inline constexpr std::string_view kMessagingBatchMessageCount = "messaging.batch.message_count";
 inline constexpr std::string_view kMessagingMessageId = "messaging.message.id";
 inline constexpr std::string_view kMessagingMessageBodySize = "messaging.message.body.size";
@@ -38,12 +43,12 @@ inline constexpr std::string_view kMessagingKafkaOffset = "messaging.kafka.offse
 inline constexpr std::string_view kMessagingKafkaMessageTombstone =
     "messaging.kafka.message.tombstone";
 // General attributes used by messaging spans.
-inline constexpr std::string_view kServerAddress = "server.address";
-inline constexpr std::string_view kServerPort = "server.port";
-inline constexpr std::string_view kErrorType = "error.type";
+inline constexpr std::string_view kServerAddress = otel::messaging_metrics::kServerAddress;
+inline constexpr std::string_view kServerPort = otel::messaging_metrics::kServerPort;
+inline constexpr std::string_view kErrorType = otel::messaging_metrics::kErrorType;
 
 // --- Values -----------------------------------------------------------------------------------
-inline constexpr std::string_view kSystemKafka = "kafka";
+inline constexpr std::string_view kSystemKafka = otel::messaging_metrics::kSystemKafka;
 // messaging.operation.type
 inline constexpr std::string_view kOperationTypeCreate = "create";
 inline constexpr std::string_view kOperationTypeSend = "send";
