@@ -133,6 +133,21 @@ void BM_UnsampledSpan(benchmark::State& state) {
 }
 BENCHMARK(BM_UnsampledSpan);
 
+// The same dropped root span without attributes: the span's own cost, without the caller building
+// six attribute arguments.
+void BM_UnsampledSpanNoAttributes(benchmark::State& state) {
+  auto provider = make_provider(make_simple_processor(std::make_unique<DiscardingExporter>()),
+                                make_parent_based_sampler(make_always_off_sampler()));
+  const Tracer tracer = provider->get_tracer("bench");
+  bench::AllocationCounter allocations;
+  for (auto _ : state) {
+    auto span = tracer.start_span("orders publish", {.kind = SpanKind::kProducer});
+    span->end();
+  }
+  allocations.report(state);
+}
+BENCHMARK(BM_UnsampledSpanNoAttributes);
+
 // A child of an extracted parent (made current) whose sampled flag is off: the default sampler
 // follows it, so the span needs only a new span id.
 void BM_UnsampledSpanRemoteParent(benchmark::State& state) {

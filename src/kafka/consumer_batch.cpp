@@ -47,7 +47,10 @@ MessageBatch ConsumerCore::poll_batch(std::size_t max_messages,
   }
   maybe_commit();
   if (batch.messages_.empty()) return batch;
-  for (const auto& message : batch.messages_) record_end_to_end(message);
+  if (end_to_end_.enabled()) {
+    const auto now = std::chrono::system_clock::now();  // the batch's processing starts now
+    for (const auto& message : batch.messages_) record_end_to_end(message, now);
+  }
   start_batch_spans(batch, poll_start, 1, true);
   return batch;
 }

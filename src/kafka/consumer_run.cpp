@@ -16,8 +16,8 @@ PollResult ConsumerCore::poll(std::chrono::milliseconds timeout) {
   PollResult result = take(timeout);
   maybe_commit();
   if (result.message) {
-    record_end_to_end(*result.message);
-    start_process_span(*result.message, 1);
+    record_end_to_end(*result.message, std::nullopt);
+    start_process_span(*result.message, 1, std::nullopt);
   }
   return result;
 }
@@ -67,14 +67,26 @@ bool ConsumerCore::dead_letter(ConsumedMessage& message, const otel::Context& pa
 
 ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handler,
                                                     ConsumedMessage& message, RunSummary& summary) {
-  record_end_to_end(message);
+  // One wall-clock reading serves the end-to-end latency and the first span's start.
+  std::optional<std::chrono::system_clock::time_point> wall_start;
+  if (end_to_end_.enabled() || tracing_->enabled()) wall_start = std::chrono::system_clock::now();
+  record_end_to_end(message, wall_start);
   const auto first_started = std::chrono::steady_clock::now();
-  const std::vector<Watched> watched{watch(message.topic(), message.partition())};
+  // What a retry waits on: this partition within this assignment. The epoch is read now; the
+  // list is built only at a failure, so that a message processed at once costs no allocation.
+  // (Nothing can change the epoch meanwhile: rebalances run inside poll, only between attempts.)
+  const std::uint64_t epoch = partition_epoch(message.topic(), message.partition());
+  std::vector<Watched> watched;
+  const auto watch_list = [&]() -> const std::vector<Watched>& {
+    if (watched.empty())
+      watched.push_back({std::string(message.topic()), message.partition(), epoch});
+    return watched;
+  };
   const RetryPolicy& policy = options_.handler_retry;
   int attempt = 1;
   for (;; ++attempt) {
-    const auto started = std::chrono::steady_clock::now();
-    start_process_span(message, attempt);
+    const auto started = attempt == 1 ? first_started : std::chrono::steady_clock::now();
+    start_process_span(message, attempt, attempt == 1 ? wall_start : std::nullopt);
     HandlerResult result = invoke(handler, message);
     if (!result.failed) {
       end_process_span(message, result, started);
@@ -95,7 +107,7 @@ ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handle
       retries_.add(1, {{otel::messaging_metrics::kSystem, otel::messaging_metrics::kSystemKafka},
                        {otel::messaging_metrics::kDestinationName, message.topic()},
                        {otel::messaging_metrics::kConsumerGroupName, options_.group_id}});
-      if (!wait_polling(std::chrono::steady_clock::now() + delay, watched)) {
+      if (!wait_polling(std::chrono::steady_clock::now() + delay, watch_list())) {
         return Outcome::kAbandoned;
       }
       continue;
@@ -106,7 +118,7 @@ ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handle
     end_process_span(message, result, started);
     while (!published) {
       if (!paused_) pause_all(true);
-      if (!wait_polling(std::chrono::steady_clock::now() + policy.max_backoff, watched))
+      if (!wait_polling(std::chrono::steady_clock::now() + policy.max_backoff, watch_list()))
         return Outcome::kAbandoned;
       published = dead_letter(message, parent, result, attempt, summary);
     }

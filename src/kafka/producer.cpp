@@ -7,8 +7,6 @@
 
 namespace kafkatrace::kafka {
 
-using internal::PendingSend;
-
 ProducerResult TracedProducer::create(ProducerOptions options) {
   ProducerResult result;
   internal::ProducerCoreResult core = internal::ProducerCore::create(std::move(options));
@@ -27,7 +25,7 @@ TracedProducer::~TracedProducer() = default;  // ProducerCore's destructor close
 
 std::future<DeliveryResult> TracedProducer::send(const ProducerRecord& record,
                                                  const SendOptions& options) {
-  auto pending = std::make_unique<PendingSend>();
+  internal::PendingPtr pending = core_->make_pending();
   pending->promise.emplace();
   std::future<DeliveryResult> future = pending->promise->get_future();
   core_->send(record, std::move(pending), options);
@@ -36,7 +34,7 @@ std::future<DeliveryResult> TracedProducer::send(const ProducerRecord& record,
 
 void TracedProducer::send(const ProducerRecord& record, DeliveryCallback callback,
                           const SendOptions& options) {
-  auto pending = std::make_unique<PendingSend>();
+  internal::PendingPtr pending = core_->make_pending();
   pending->callback = std::move(callback);
   core_->send(record, std::move(pending), options);
 }
@@ -55,7 +53,7 @@ std::vector<DeliveryResult> TracedProducer::send_batch(const std::vector<Produce
   std::string_view topic = records.empty() ? std::string_view{} : records.front().topic;
   for (const ProducerRecord& record : records) {
     if (record.topic != topic) topic = {};
-    auto pending = std::make_unique<PendingSend>();
+    internal::PendingPtr pending = core_->make_pending();
     pending->promise.emplace();
     futures.push_back(pending->promise->get_future());
     const otel::SpanContext context = core_->send(record, std::move(pending), each);

@@ -12,10 +12,29 @@ struct Context::ValueNode {
   std::shared_ptr<const ValueNode> next;
 };
 
-using internal::current_on_thread;
+namespace internal {
+namespace {
+
+// The storage behind current_storage; clears the pointer when the thread's copy is destroyed.
+struct CurrentContextStorage {
+  Context value;
+  CurrentContextStorage() noexcept { current_storage = &value; }
+  ~CurrentContextStorage() { current_storage = nullptr; }
+  CurrentContextStorage(const CurrentContextStorage&) = delete;
+  CurrentContextStorage& operator=(const CurrentContextStorage&) = delete;
+};
+
+}  // namespace
+
+Context& current_context_storage() noexcept {
+  thread_local CurrentContextStorage storage;
+  return storage.value;
+}
+
+}  // namespace internal
 
 Context Context::current() noexcept {
-  return current_on_thread;
+  return internal::current_context();
 }
 
 Context Context::with_span(std::shared_ptr<Span> span) const {
@@ -51,12 +70,12 @@ std::shared_ptr<const void> Context::find_erased_value(const void* key) const no
   return nullptr;
 }
 
-Scope::Scope(Context context) noexcept : previous_(std::move(current_on_thread)) {
-  current_on_thread = std::move(context);
+Scope::Scope(Context context) noexcept : previous_(std::move(internal::current_context_storage())) {
+  internal::current_context_storage() = std::move(context);
 }
 
 Scope::~Scope() {
-  current_on_thread = std::move(previous_);
+  internal::current_context_storage() = std::move(previous_);
 }
 
 }  // namespace kafkatrace::otel

@@ -11,6 +11,7 @@
 #include "kafkatrace/log.h"
 #include "kafkatrace/otel/propagator.h"
 #include "otel_setup/setup_internal.h"
+#include "otlp_common/rate_limited_log.h"
 
 namespace kafkatrace::otel {
 namespace setup_internal {
@@ -61,7 +62,7 @@ exporters::OtlpHttpEncoding otlp_encoding_from_environment(std::string_view sign
     log(LogLevel::kWarning, kComponent,
         variable + "=" + protocol +
             " is not supported (http/protobuf and http/json are); using http/protobuf to " +
-            std::string(endpoint));
+            exporters::otlp::redact_url(endpoint));
   }
   return exporters::OtlpHttpEncoding::kProtobuf;
 }
@@ -138,6 +139,9 @@ TracingHandle init_tracing_from_environment(SetupOptions overrides) {
   const BatchOptions batch = overrides.batch ? *overrides.batch : BatchOptions::from_environment();
   for (auto& exporter : exporters) {
     options.processors.push_back(make_batch_processor(std::move(exporter), batch));
+  }
+  for (auto& processor : overrides.extra_processors) {
+    if (processor) options.processors.push_back(std::move(processor));
   }
 
   auto provider = make_tracer_provider(std::move(options));

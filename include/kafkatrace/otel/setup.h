@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kafkatrace/otel/exporter.h"
 #include "kafkatrace/otel/meter_provider.h"
@@ -47,6 +48,9 @@ struct SetupOptions {
   // Replaces OTEL_TRACES_EXPORTER's value, e.g. "console".
   std::optional<std::string> traces_exporter{};
   std::optional<BatchOptions> batch{};
+  // Added after the exporters' batch processors, e.g. a simple processor over an in-memory
+  // exporter that a tool reads back.
+  std::vector<std::unique_ptr<SpanProcessor>> extra_processors{};
   bool set_global_tracer_provider = true;
   bool set_global_propagator = true;
   std::chrono::milliseconds shutdown_timeout{10000};

@@ -87,6 +87,7 @@ class ConsumerCore final {
   TopicState& topic_state(std::string_view topic);
   bool is_assigned(std::string_view topic, std::int32_t partition);
   Watched watch(std::string_view topic, std::int32_t partition);
+  std::uint64_t partition_epoch(std::string_view topic, std::int32_t partition);
   // One message from the carry-over queue or librdkafka, through the duplicate guard, with its
   // producer context extracted and consumption counted; or an error; or nothing.
   PollResult take(std::chrono::milliseconds timeout);
@@ -102,15 +103,18 @@ class ConsumerCore final {
   void store_offset(const ConsumedMessage& message);
   void note_error(const ConsumerError& error);
 
-  // Spans (consumer_spans.cpp).
-  void start_process_span(ConsumedMessage& message, int attempt);
+  // Spans (consumer_spans.cpp). `start_time` unset: now.
+  void start_process_span(ConsumedMessage& message, int attempt,
+                          std::optional<std::chrono::system_clock::time_point> start_time);
   void end_process_span(ConsumedMessage& message, const HandlerResult& result,
                         std::chrono::steady_clock::time_point started);
   void start_batch_spans(MessageBatch& batch, std::chrono::system_clock::time_point poll_start,
                          int attempt, bool with_receive);
   void end_batch_span(MessageBatch& batch, const HandlerResult& result,
                       std::chrono::steady_clock::time_point started);
-  void record_end_to_end(const ConsumedMessage& message);
+  // `now` unset: read here.
+  void record_end_to_end(const ConsumedMessage& message,
+                         std::optional<std::chrono::system_clock::time_point> now);
 
   // Failure policy (consumer_run.cpp).
   HandlerResult invoke(const MessageHandler& handler, ConsumedMessage& message);

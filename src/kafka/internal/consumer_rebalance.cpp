@@ -30,11 +30,15 @@ ConsumerCore::TopicState& ConsumerCore::topic_state(std::string_view topic) {
 }
 
 ConsumerCore::Watched ConsumerCore::watch(std::string_view topic, std::int32_t partition) {
-  const TopicState& state = topic_state(topic);
-  const auto index = static_cast<std::size_t>(partition);
   return {.topic = std::string(topic),
           .partition = partition,
-          .epoch = partition >= 0 && index < state.epoch.size() ? state.epoch[index] : 0};
+          .epoch = partition_epoch(topic, partition)};
+}
+
+std::uint64_t ConsumerCore::partition_epoch(std::string_view topic, std::int32_t partition) {
+  const TopicState& state = topic_state(topic);
+  const auto index = static_cast<std::size_t>(partition);
+  return partition >= 0 && index < state.epoch.size() ? state.epoch[index] : 0;
 }
 
 bool ConsumerCore::is_assigned(std::string_view topic, std::int32_t partition) {

@@ -65,18 +65,22 @@ void set_failure(otel::BackendSpan& span, const HandlerResult& result) {
 
 }  // namespace
 
-void ConsumerCore::record_end_to_end(const ConsumedMessage& message) {
+void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
+                                     std::optional<std::chrono::system_clock::time_point> now) {
   if (!end_to_end_.enabled()) return;
   const auto timestamp = message.timestamp();
   if (!timestamp) return;
   const double seconds =
-      std::chrono::duration<double>(std::chrono::system_clock::now() - *timestamp).count();
+      std::chrono::duration<double>(now.value_or(std::chrono::system_clock::now()) - *timestamp)
+          .count();
   end_to_end_.record(seconds < 0 ? 0.0 : seconds, {{mm::kSystem, mm::kSystemKafka},
                                                    {mm::kDestinationName, message.topic()},
                                                    {mm::kConsumerGroupName, options_.group_id}});
 }
 
-void ConsumerCore::start_process_span(ConsumedMessage& message, int attempt) {
+void ConsumerCore::start_process_span(
+    ConsumedMessage& message, int attempt,
+    std::optional<std::chrono::system_clock::time_point> start_time) {
   const TopicState& state = topic_state(message.topic());
   const otel::Context& producer = message.producer_context_;
   const otel::SpanContext& remote = producer.span_context();
@@ -95,7 +99,8 @@ void ConsumerCore::start_process_span(ConsumedMessage& message, int attempt) {
                      {sc::kMessagingConsumerGroupName, options_.group_id},
                      {sc::kMessagingClientId, client_id_}},
       .links = remote.is_valid() ? std::span<const otel::SpanLink>(&link, 1)
-                                 : std::span<const otel::SpanLink>()};
+                                 : std::span<const otel::SpanLink>(),
+      .start_time = start_time};
   message.span_ = tracing_->start_span(state.process_span_name, span_options);
   otel::BackendSpan& span = *message.span_;
   if (span.is_recording()) {

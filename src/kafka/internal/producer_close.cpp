@@ -14,15 +14,15 @@ constexpr auto kPurgeWait = std::chrono::seconds(5);
 }  // namespace
 
 void ProducerCore::cancel_retries() noexcept {
-  std::multimap<Clock::time_point, std::unique_ptr<PendingSend>> cancelled;
+  std::multimap<Clock::time_point, PendingPtr> cancelled;
   {
     std::lock_guard lock(retry_mutex_);
     cancelled.swap(retries_);
   }
   for (auto& [due, pending] : cancelled) {
-    DeliveryResult result =
+    const DeliveryResult result =
         pending->last_result ? std::move(*pending->last_result) : DeliveryResult{};
-    finish(std::move(pending), std::move(result));
+    finish(std::move(pending), result);
   }
 }
 

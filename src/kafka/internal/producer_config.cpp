@@ -53,7 +53,8 @@ ProducerConfig build_producer_config(const ProducerOptions& options) {
     const std::string value_string(value);
     if (rd_kafka_conf_set(conf.get(), name_string.c_str(), value_string.c_str(), text,
                           sizeof text) != RD_KAFKA_CONF_OK) {
-      config.error = "invalid producer property " + name_string + "=" + value_string + ": " + text;
+      // The value is not echoed: it may be a secret (librdkafka's text names it when it matters).
+      config.error = "invalid producer property " + name_string + ": " + text;
       return config;
     }
   }

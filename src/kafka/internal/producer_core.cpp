@@ -72,37 +72,43 @@ void ProducerCore::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, v
 }
 
 void ProducerCore::deliver(const rd_kafka_message_t& message) noexcept {
-  std::unique_ptr<PendingSend> pending(static_cast<PendingSend*>(message._private));
+  PendingPtr pending(static_cast<PendingSend*>(message._private));
   if (!pending) return;  // not ours (cannot happen: every produce passes one)
+  DeliveryResult& result = report_;
   try {
-    DeliveryResult result;
-    result.topic = rd_kafka_topic_name(message.rkt);
-    result.partition = message.partition;
-    result.attempts = pending->attempt;
-    if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      result.offset = message.offset;
-      rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-      const std::int64_t ms = rd_kafka_message_timestamp(&message, &type);
-      if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ms >= 0) {
-        result.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-      }
-      telemetry_->end_send(pending->span.get(), result, Clock::now() - pending->attempt_start,
-                           false);
-      finish(std::move(pending), std::move(result));
-      return;
+    result.topic.assign(rd_kafka_topic_name(message.rkt));  // no allocation once grown
+  } catch (...) {
+    result.topic.clear();  // out of memory: the report goes without its topic
+  }
+  result.partition = message.partition;
+  result.offset = RD_KAFKA_OFFSET_INVALID;
+  result.timestamp.reset();
+  result.error.reset();
+  result.attempts = pending->attempt;
+  if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    result.offset = message.offset;
+    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    const std::int64_t ms = rd_kafka_message_timestamp(&message, &type);
+    if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ms >= 0) {
+      result.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
     }
-    if (message.partition < 0) result.partition = RD_KAFKA_PARTITION_UA;
+    telemetry_->end_send(pending->span.get(), result, Clock::now() - pending->attempt_start, false);
+    finish(std::move(pending), result);
+    return;
+  }
+  if (message.partition < 0) result.partition = RD_KAFKA_PARTITION_UA;
+  try {
     // Not rd_kafka_message_errstr: for a delivery report it returns the record's payload (not
     // NUL-terminated) as the "error string" whenever the record has one.
     result.error = make_delivery_error(message.err);
-    after_failure(std::move(pending), std::move(result), rd_kafka_message_status(&message));
+    after_failure(std::move(pending), result, rd_kafka_message_status(&message));
   } catch (...) {
-    // Out of memory building the result: resolve with what can be built without allocating.
-    finish(std::move(pending), DeliveryResult{});
+    // Out of memory building the error: resolve with what can be built without allocating.
+    if (pending) finish(std::move(pending), DeliveryResult{});
   }
 }
 
-void ProducerCore::after_failure(std::unique_ptr<PendingSend> pending, DeliveryResult result,
+void ProducerCore::after_failure(PendingPtr pending, DeliveryResult result,
                                  rd_kafka_msg_status_t status) noexcept {
   const auto now = Clock::now();
   bool retry = false;
@@ -119,7 +125,7 @@ void ProducerCore::after_failure(std::unique_ptr<PendingSend> pending, DeliveryR
   }
   telemetry_->end_send(pending->span.get(), result, now - pending->attempt_start, retry);
   if (!retry) {
-    finish(std::move(pending), std::move(result));
+    finish(std::move(pending), result);
     return;
   }
   try {
@@ -133,8 +139,7 @@ void ProducerCore::after_failure(std::unique_ptr<PendingSend> pending, DeliveryR
   rd_kafka_yield(handle_);  // the poll thread recomputes its wait
 }
 
-void ProducerCore::finish(std::unique_ptr<PendingSend> pending, DeliveryResult result) noexcept {
-  if (!result.ok() && !result.error) result.error = DeliveryError{};
+void ProducerCore::finish(PendingPtr pending, const DeliveryResult& result) noexcept {
   if (pending->callback) {
     try {
       pending->callback(result);
@@ -147,9 +152,10 @@ void ProducerCore::finish(std::unique_ptr<PendingSend> pending, DeliveryResult r
   }
   if (pending->promise) {
     try {
-      pending->promise->set_value(std::move(result));
+      pending->promise->set_value(result);
     } catch (...) {
-      // Already satisfied: cannot happen, each pending send is finished once.
+      // Out of memory copying the result (the future then reports a broken promise), or
+      // already satisfied (cannot happen: each pending send is finished once).
     }
   }
   pending.reset();
@@ -176,7 +182,7 @@ void ProducerCore::poll_loop() noexcept {
 }
 
 void ProducerCore::run_due_retries() noexcept {
-  std::vector<std::unique_ptr<PendingSend>> due;
+  std::vector<PendingPtr> due;
   {
     std::lock_guard lock(retry_mutex_);
     const auto now = Clock::now();

@@ -1,9 +1,10 @@
 // ProducerCore: TracedProducer's machinery — the librdkafka handle, the poll thread that serves
 // delivery reports, the retry queue, and the count of outstanding records.
 //
-// Each record travels as a PendingSend owned by exactly one place at a time: the sending call,
-// librdkafka (as the message opaque), or the retry queue; whoever finishes it resolves its future
-// or callback and deletes it, so none can be lost or resolved twice.
+// Each record travels as a PendingSend (pending_send.h) owned by exactly one place at a time: the
+// sending call, librdkafka (as the message opaque), or the retry queue; whoever finishes it
+// resolves its future or callback and returns it to the pool, so none can be lost or resolved
+// twice.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -11,33 +12,17 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <random>
 #include <thread>
 
+#include "kafka/internal/pending_send.h"
 #include "kafka/internal/producer_telemetry.h"
 #include "kafkatrace/kafka/producer.h"
 
 namespace kafkatrace::kafka::internal {
-
-using Clock = std::chrono::steady_clock;
-
-struct PendingSend {
-  std::shared_ptr<otel::BackendSpan> span{};  // the current attempt's; null if not traced
-  std::optional<std::promise<DeliveryResult>> promise{};
-  DeliveryCallback callback{};
-  Clock::time_point first_start{};
-  Clock::time_point attempt_start{};
-  int attempt = 1;
-  // Kept only when the retry policy may send the record again.
-  std::optional<ProducerRecord> record{};
-  otel::Context parent{};
-  std::optional<DeliveryResult> last_result{};  // of the failed attempt awaiting its retry
-};
 
 struct ProducerCoreResult {
   std::unique_ptr<class ProducerCore> core{};
@@ -51,9 +36,11 @@ class ProducerCore {
   ProducerCore(const ProducerCore&) = delete;
   ProducerCore& operator=(const ProducerCore&) = delete;
 
+  // A cleared PendingSend from the pool, for send(). Throws std::bad_alloc only.
+  PendingPtr make_pending() { return pending_pool_.acquire(); }
   // Starts the first attempt; returns the context of its span (invalid when not traced), for
   // batch links. The pending send is finished on the calling thread if refused at once.
-  otel::SpanContext send(const ProducerRecord& record, std::unique_ptr<PendingSend> pending,
+  otel::SpanContext send(const ProducerRecord& record, PendingPtr pending,
                          const SendOptions& options);
   bool flush(std::chrono::milliseconds timeout);
   // Flush (bounded), purge, resolve everything, stop the poll thread, destroy the handle.
@@ -68,11 +55,12 @@ class ProducerCore {
   static void on_delivery(rd_kafka_t* handle, const rd_kafka_message_t* message, void* opaque);
   void deliver(const rd_kafka_message_t& message) noexcept;
   // Produces one attempt. On a synchronous failure ends the span and retries or finishes.
-  void attempt(const ProducerRecord& record, std::unique_ptr<PendingSend> pending) noexcept;
-  // After a failed attempt (span already ended unless `end_span`): retry or finish.
-  void after_failure(std::unique_ptr<PendingSend> pending, DeliveryResult result,
+  void attempt(const ProducerRecord& record, PendingPtr pending) noexcept;
+  // After a failed attempt: ends its span, then retries or finishes.
+  void after_failure(PendingPtr pending, DeliveryResult result,
                      rd_kafka_msg_status_t status) noexcept;
-  void finish(std::unique_ptr<PendingSend> pending, DeliveryResult result) noexcept;
+  // Resolves the callback and/or future with `result` and returns `pending` to the pool.
+  void finish(PendingPtr pending, const DeliveryResult& result) noexcept;
   void poll_loop() noexcept;
   void run_due_retries() noexcept;
   void cancel_retries() noexcept;
@@ -80,6 +68,11 @@ class ProducerCore {
 
   ProducerOptions options_;
   std::unique_ptr<ProducerTelemetry> telemetry_;
+  // Before retries_ (and everything else holding PendingPtrs): destroyed after them.
+  PendingPool pending_pool_;
+  // The delivery report being handed out, reused so that its topic string keeps its capacity.
+  // Used only by the thread serving reports (the poll thread; close() after it stopped).
+  DeliveryResult report_;
   rd_kafka_t* handle_ = nullptr;
   bool retries_enabled_ = false;
 
@@ -89,8 +82,8 @@ class ProducerCore {
   std::condition_variable idle_;
 
   std::mutex retry_mutex_;
-  std::multimap<Clock::time_point, std::unique_ptr<PendingSend>> retries_;  // by due time
-  std::mt19937_64 jitter_;                                                  // under retry_mutex_
+  std::multimap<Clock::time_point, PendingPtr> retries_;  // by due time
+  std::mt19937_64 jitter_;                                // under retry_mutex_
   std::atomic<bool> closing_{false};
 
   std::atomic<bool> stop_{false};

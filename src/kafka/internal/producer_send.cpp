@@ -26,12 +26,10 @@ HeadersPtr make_headers(const ProducerRecord& record) {
 
 }  // namespace
 
-otel::SpanContext ProducerCore::send(const ProducerRecord& record,
-                                     std::unique_ptr<PendingSend> pending,
+otel::SpanContext ProducerCore::send(const ProducerRecord& record, PendingPtr pending,
                                      const SendOptions& options) {
   outstanding_.fetch_add(1);
   pending->parent = options.parent ? *options.parent : telemetry_->current_context();
-  pending->first_start = pending->attempt_start = Clock::now();
   pending->span = telemetry_->start_send(record, pending->parent, 1, nullptr);
   const otel::SpanContext context = pending->span ? pending->span->context() : otel::SpanContext{};
   if (retries_enabled_) {
@@ -50,9 +48,9 @@ otel::SpanContext ProducerCore::send(const ProducerRecord& record,
   return context;
 }
 
-void ProducerCore::attempt(const ProducerRecord& record,
-                           std::unique_ptr<PendingSend> pending) noexcept {
+void ProducerCore::attempt(const ProducerRecord& record, PendingPtr pending) noexcept {
   pending->attempt_start = Clock::now();
+  if (pending->attempt == 1) pending->first_start = pending->attempt_start;
   rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
   const char* detail = nullptr;
   rd_kafka_error_t* error = nullptr;

@@ -110,21 +110,33 @@ std::shared_ptr<otel::BackendSpan> ProducerTelemetry::start_send(
   otel::SpanLink link{};
   if (previous != nullptr) link.context = *previous;
   const std::int64_t body_size = record.value ? static_cast<std::int64_t>(record.value->size()) : 0;
-  auto span =
-      backend_->start_span(send_span_name(record.topic),
-                           {.kind = SpanKind::kProducer,
-                            .parent = parent,
-                            .attributes = {{sc::kMessagingSystem, sc::kSystemKafka},
-                                           {sc::kMessagingOperationType, sc::kOperationTypeSend},
-                                           {sc::kMessagingOperationName, sc::kOperationNameSend},
-                                           {sc::kMessagingDestinationName, record.topic},
-                                           {sc::kMessagingClientId, client_id_},
-                                           {sc::kMessagingMessageBodySize, body_size},
-                                           {sc::kServerAddress, server_.address}},
-                            .links = previous != nullptr ? std::span<const otel::SpanLink>(&link, 1)
-                                                         : std::span<const otel::SpanLink>()});
+  const std::string_view name = send_span_name(record.topic);
+  const auto start = [&](std::initializer_list<otel::SpanAttribute> attributes) {
+    return backend_->start_span(
+        name, {.kind = SpanKind::kProducer,
+               .parent = parent,
+               .attributes = attributes,
+               .links = previous != nullptr ? std::span<const otel::SpanLink>(&link, 1)
+                                            : std::span<const otel::SpanLink>()});
+  };
+  // server.port is known at construction: passed with the others rather than set afterwards
+  // (each set_attribute takes the span's lock), in the same position as before.
+  auto span = server_.port > 0 ? start({{sc::kMessagingSystem, sc::kSystemKafka},
+                                        {sc::kMessagingOperationType, sc::kOperationTypeSend},
+                                        {sc::kMessagingOperationName, sc::kOperationNameSend},
+                                        {sc::kMessagingDestinationName, record.topic},
+                                        {sc::kMessagingClientId, client_id_},
+                                        {sc::kMessagingMessageBodySize, body_size},
+                                        {sc::kServerAddress, server_.address},
+                                        {sc::kServerPort, server_.port}})
+                               : start({{sc::kMessagingSystem, sc::kSystemKafka},
+                                        {sc::kMessagingOperationType, sc::kOperationTypeSend},
+                                        {sc::kMessagingOperationName, sc::kOperationNameSend},
+                                        {sc::kMessagingDestinationName, record.topic},
+                                        {sc::kMessagingClientId, client_id_},
+                                        {sc::kMessagingMessageBodySize, body_size},
+                                        {sc::kServerAddress, server_.address}});
   if (!span->is_recording()) return span;
-  if (server_.port > 0) span->set_attribute(sc::kServerPort, server_.port);
   const bool key_is_text = record.key && is_valid_utf8(*record.key);
   if (key_is_text) span->set_attribute(sc::kMessagingKafkaMessageKey, *record.key);
   if (record.partition) {
