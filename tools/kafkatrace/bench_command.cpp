@@ -1,19 +1,24 @@
-// `kafkatrace bench`: produce throughput and CPU per message of a plain librdkafka loop and of
-// TracedProducer with tracing off, at 100% and at 1% sampling, in alternating rounds; plus
-// send_batch against a seed-style serial send. Prints a table and one JSON line on stdout.
+// `kafkatrace bench`: produce and consume throughput and CPU per message of plain librdkafka and
+// of TracedProducer / TracedConsumer with tracing off, at 100% and at 1% sampling, in
+// alternating rounds on one broker; plus send_batch against a seed-style serial send. Prints
+// tables and one JSON line on stdout, progress on stderr.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
+#include <cctype>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bench_internal.h"
+#include "cli_args.h"
+#include "cli_telemetry.h"
 #include "commands.h"
+#include "kafkatrace/log.h"
 
 namespace kafkatrace::cli {
 namespace {
@@ -21,21 +26,46 @@ namespace {
 using bench::Mode;
 using bench::RunResult;
 
+constexpr std::string_view kCommand = "bench";
 constexpr std::string_view kHelp =
     "usage: kafkatrace bench [-b BOOTSTRAP] [-n COUNT] [-s SIZE] [-r ROUNDS] [--serial N]\n"
+    "                        [--only produce|consume] [--modes LIST] [--service-name NAME]\n"
+    "                        [--otlp-endpoint URL]\n"
     "\n"
-    "Produce benchmark. Without -b, starts `kafkatrace broker` as a child process (the broker\n"
-    "must not share the benchmark's CPU accounting) and uses it. Each round runs, in order: a\n"
-    "plain librdkafka loop, TracedProducer with tracing off (what OTEL_SDK_DISABLED=true gives),\n"
-    "with 100% sampling and with 1% sampling, both exporting OTLP/HTTP protobuf to a built-in\n"
-    "local receiver that discards what it gets. Same settings everywhere: idempotent, acks=all,\n"
-    "lz4, linger.ms=5, 2 headers. Medians over the rounds are reported.\n"
+    "Measures what tracing costs Kafka clients. Without -b, starts `kafkatrace broker` as a\n"
+    "child process (so that the broker's CPU is not counted) and uses it. Each round runs, in\n"
+    "order (reversed in every other round):\n"
+    "  produce: a plain librdkafka loop, TracedProducer with tracing off (what\n"
+    "           OTEL_SDK_DISABLED=true gives), at 100% and at 1% sampling (idempotent,\n"
+    "           acks=all, lz4, linger.ms=5, 2 headers; waits for every delivery report);\n"
+    "  consume: a plain librdkafka consumer loop, TracedConsumer::run with a no-op handler with\n"
+    "           tracing off, at 100% and at 1% sampling, each in a new group reading COUNT\n"
+    "           records that carry a sampled traceparent (written once before the first round);\n"
+    "           timed from the first record to the last.\n"
+    "Traced runs record the messaging metrics and export spans as OTLP/HTTP protobuf to a\n"
+    "built-in local receiver (its own process) that discards them. CPU is user+sys of this\n"
+    "process. Ratios and added CPU are taken per round against the tracing-off run of the same\n"
+    "round; medians over the rounds are reported. Progress goes to stderr (a bar on a\n"
+    "terminal); the tables and one JSON line go to stdout.\n"
     "\n"
-    "  -b BOOTSTRAP   use this cluster instead of a child broker\n"
-    "  -n COUNT       records per run (default 300000)\n"
-    "  -s SIZE        value size in bytes (default 100)\n"
-    "  -r ROUNDS      rounds (default 3)\n"
-    "  --serial N     records of the batch-vs-serial comparison (default 2000)\n";
+    "options:\n"
+    "  -b, --bootstrap BOOTSTRAP  use this cluster instead of a child broker\n"
+    "  -n, --count COUNT          records per run (default 300000)\n"
+    "  -s, --size SIZE            value size in bytes (default 100)\n"
+    "  -r, --rounds ROUNDS        rounds (default 3)\n"
+    "  --serial N                 records of the batch-vs-serial comparison (default 2000; 0: "
+    "skip)\n"
+    "  --only produce|consume     run only one half\n"
+    "  --modes LIST               run only these of librdkafka, traced_off, traced_100,\n"
+    "                             traced_1 (comma-separated; for profiling one path)\n"
+    "  --service-name NAME        service.name of the traced runs (default: OTEL_SERVICE_NAME,\n"
+    "                             else kafkatrace-bench)\n"
+    "  --otlp-endpoint URL        export the traced runs' spans to URL/v1/traces (e.g. a local\n"
+    "                             Collector at http://127.0.0.1:4318) instead of the built-in\n"
+    "                             receiver\n"
+    "  -h, --help                 show this help\n"
+    "\n"
+    "Exit codes: 0 done, 1 a run failed (broker, receiver, Kafka errors), 2 usage error.\n";
 
 struct ChildBroker {
   pid_t pid = -1;
@@ -47,7 +77,9 @@ struct ChildBroker {
   }
 };
 
-bool start_child_broker(ChildBroker& child) {
+// `kafkatrace broker` with the consume topic created with `partitions` partitions.
+bool start_child_broker(ChildBroker& child, const std::string& topic, int partitions) {
+  const std::string partition_text = std::to_string(partitions);
   int out[2];
   if (pipe(out) != 0) return false;
   child.pid = fork();
@@ -55,7 +87,8 @@ bool start_child_broker(ChildBroker& child) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    execl("/proc/self/exe", "kafkatrace", "broker", "--brokers", "1", static_cast<char*>(nullptr));
+    execl("/proc/self/exe", "kafkatrace", "broker", "--brokers", "1", "--topic", topic.c_str(),
+          "--partitions", partition_text.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -71,145 +104,200 @@ bool start_child_broker(ChildBroker& child) {
   return got && !child.bootstrap.empty();
 }
 
-bool parse_count(std::string_view text, std::size_t& value) {
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc{} && end == text.data() + text.size() && value > 0;
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-struct Summary {
-  double msgs_per_second = 0;
-  double cpu_us_per_message = 0;
-  std::uint64_t spans_exported = 0, spans_dropped = 0, failed = 0;
+struct Plan {
+  bench::RunConfig config{.count = 300000, .size = 100};
+  std::size_t rounds = 3;
+  std::size_t serial = 2000;
+  bool produce = true;
+  bool consume = true;
+  std::vector<Mode> modes{Mode::kPlainLibrdkafka, Mode::kTracingOff, Mode::kTraced100,
+                          Mode::kTraced1};
 };
 
-Summary summarize(const std::vector<RunResult>& runs, std::size_t count) {
-  std::vector<double> rates, cpu;
-  Summary summary;
-  for (const RunResult& run : runs) {
-    rates.push_back(static_cast<double>(count) / run.seconds);
-    cpu.push_back(run.cpu_seconds * 1e6 / static_cast<double>(count));
-    summary.spans_exported += run.spans_exported;
-    summary.spans_dropped += run.spans_dropped;
-    summary.failed += run.failed;
+// "traced_off,traced_100" -> those modes; false on an unknown name.
+bool parse_modes(std::string_view list, std::vector<Mode>& modes) {
+  modes.clear();
+  while (!list.empty()) {
+    const std::string_view name = list.substr(0, list.find(','));
+    list.remove_prefix(std::min(list.size(), name.size() + 1));
+    bool known = false;
+    for (Mode mode :
+         {Mode::kPlainLibrdkafka, Mode::kTracingOff, Mode::kTraced100, Mode::kTraced1}) {
+      if (name != bench::mode_name(mode)) continue;
+      known = true;
+      if (std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
+    }
+    if (!known) return false;
   }
-  summary.msgs_per_second = median(rates);
-  summary.cpu_us_per_message = median(cpu);
-  return summary;
+  return !modes.empty();
+}
+
+// Parses the flags into `plan`; nullopt to go on, else the exit code.
+std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
+  ArgReader reader(args);
+  TelemetryFlags telemetry;
+  while (reader.next()) {
+    if (reader.is("-h", "--help")) {
+      std::fputs(kHelp.data(), stdout);
+      return kExitOk;
+    }
+    if (parse_telemetry_flag(reader, telemetry)) continue;
+    if (reader.is("-b", "--bootstrap")) {
+      plan.config.bootstrap = reader.value();
+    } else if (reader.is("-n", "--count")) {
+      plan.config.count = static_cast<std::size_t>(reader.number(1, 100'000'000).value_or(1));
+    } else if (reader.is("-s", "--size")) {
+      plan.config.size = static_cast<std::size_t>(reader.number(0, 1'000'000).value_or(0));
+    } else if (reader.is("-r", "--rounds")) {
+      plan.rounds = static_cast<std::size_t>(reader.number(1, 100).value_or(1));
+    } else if (reader.is("", "--serial")) {
+      plan.serial = static_cast<std::size_t>(reader.number(0, 1'000'000).value_or(0));
+    } else if (reader.is("", "--modes")) {
+      if (!parse_modes(reader.value(), plan.modes) && !reader.failed())
+        reader.fail(
+            "--modes takes a comma-separated list of librdkafka, traced_off, "
+            "traced_100, traced_1");
+    } else if (reader.is("", "--only")) {
+      const std::string_view half = reader.value();
+      if (half != "produce" && half != "consume" && !reader.failed())
+        reader.fail("--only takes 'produce' or 'consume'");
+      plan.produce = half == "produce";
+      plan.consume = half == "consume";
+    } else {
+      reader.unknown();
+    }
+  }
+  if (!reader.failed() && (!telemetry.traces_file.empty() || !telemetry.metrics_file.empty()))
+    reader.fail(
+        "--traces-file and --metrics-file are not supported: the traced runs export "
+        "over OTLP/HTTP (see --otlp-endpoint)");
+  if (reader.failed()) return usage_error(kCommand, reader.error());
+  plan.config.service_name = telemetry.service_name;
+  if (!telemetry.otlp_endpoint.empty()) {
+    std::string base = telemetry.otlp_endpoint;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    plan.config.otlp_endpoint = base + "/v1/traces";
+  }
+  return std::nullopt;
+}
+
+// Runs every mode once for one half of one round; false (after printing why) on failure.
+template <class Run>
+bool run_round(const char* what, std::size_t round, const Plan& plan, bench::Progress& progress,
+               std::map<Mode, std::vector<RunResult>>& results, Run&& run) {
+  std::vector<Mode> order = plan.modes;
+  if (round % 2 == 1) std::reverse(order.begin(), order.end());
+  for (Mode mode : order) {
+    progress.begin(std::string(what) + " " + bench::mode_name(mode) + ", round " +
+                   std::to_string(round + 1) + "/" + std::to_string(plan.rounds));
+    RunResult result = run(mode);
+    if (!result.error.empty()) {
+      progress.finish();
+      std::fprintf(stderr, "kafkatrace bench: %s %s: %s\n", what, bench::mode_name(mode),
+                   result.error.c_str());
+      return false;
+    }
+    progress.end(plan.config.count, bench::describe_run(what, mode, round + 1, plan.rounds,
+                                                        plan.config.count, result));
+    results[mode].push_back(std::move(result));
+  }
+  return true;
 }
 
 }  // namespace
 
 int run_bench(std::span<const std::string_view> args) {
-  bench::RunConfig config{.count = 300000, .size = 100};
-  std::size_t rounds = 3, serial = 2000;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view flag = args[i];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kHelp.data(), stdout);
-      return kExitOk;
+  Plan plan;
+  if (const std::optional<int> done = parse(args, plan)) return *done;
+  // The consumers' assignment and revocation lines would drown the progress.
+  if (log_level() == LogLevel::kInfo) set_log_level(LogLevel::kWarning);
+  bench::RunConfig& config = plan.config;
+  const std::string suffix = std::to_string(getpid());
+  config.topic = "kafkatrace-bench-" + suffix;
+  config.consume_topic = "kafkatrace-bench-consume-" + suffix;
+
+  // First, while this process has no threads: the receiver is forked from it.
+  std::optional<bench::DiscardingHttpSink> sink;
+  if (config.otlp_endpoint.empty()) {
+    sink.emplace();
+    if (!sink->ok()) {
+      std::fputs("kafkatrace bench: cannot start the local OTLP receiver\n", stderr);
+      return kExitFailure;
     }
-    if (i + 1 >= args.size()) {
-      std::fprintf(stderr, "kafkatrace bench: %.*s needs a value\n%s",
-                   static_cast<int>(flag.size()), flag.data(), kHelp.data());
-      return kExitUsage;
-    }
-    const std::string_view value = args[++i];
-    bool ok = true;
-    if (flag == "-b")
-      config.bootstrap = value;
-    else if (flag == "-n")
-      ok = parse_count(value, config.count);
-    else if (flag == "-s")
-      ok = parse_count(value, config.size);
-    else if (flag == "-r")
-      ok = parse_count(value, rounds);
-    else if (flag == "--serial")
-      ok = parse_count(value, serial);
-    else
-      ok = false;
-    if (!ok) {
-      std::fprintf(stderr, "kafkatrace bench: bad option %.*s %.*s\n%s",
-                   static_cast<int>(flag.size()), flag.data(), static_cast<int>(value.size()),
-                   value.data(), kHelp.data());
-      return kExitUsage;
-    }
+    config.otlp_endpoint = "http://127.0.0.1:" + std::to_string(sink->port()) + "/v1/traces";
   }
   ChildBroker child;
   if (config.bootstrap.empty()) {
-    if (!start_child_broker(child)) {
+    // librdkafka 2.0's mock cluster keeps at most 5 MB per partition: spread the consume topic.
+    const int partitions = static_cast<int>(std::clamp<std::size_t>(config.count / 30000, 4, 256));
+    if (!start_child_broker(child, config.consume_topic, partitions)) {
       std::fputs("kafkatrace bench: cannot start `kafkatrace broker`\n", stderr);
       return kExitFailure;
     }
     config.bootstrap = child.bootstrap;
   }
-  bench::DiscardingHttpSink sink;
-  if (!sink.ok()) {
-    std::fputs("kafkatrace bench: cannot open the local OTLP receiver\n", stderr);
-    return kExitFailure;
-  }
-  config.otlp_endpoint = "http://127.0.0.1:" + std::to_string(sink.port()) + "/v1/traces";
-  config.topic = "kafkatrace-bench-" + std::to_string(getpid());
 
-  const Mode modes[] = {Mode::kPlainLibrdkafka, Mode::kTracingOff, Mode::kTraced100,
-                        Mode::kTraced1};
-  std::map<Mode, std::vector<RunResult>> runs;
-  for (std::size_t round = 0; round < rounds; ++round) {
-    for (Mode mode : modes) {
-      RunResult result = bench::run_produce(mode, config);
-      if (!result.error.empty()) {
-        std::fprintf(stderr, "kafkatrace bench: %s: %s\n", bench::mode_name(mode),
-                     result.error.c_str());
-        return kExitFailure;
-      }
-      std::fprintf(stderr, "round %zu %-10s %8.0f msgs/s %6.2f us cpu/msg\n", round + 1,
-                   bench::mode_name(mode), static_cast<double>(config.count) / result.seconds,
-                   result.cpu_seconds * 1e6 / static_cast<double>(config.count));
-      runs[mode].push_back(std::move(result));
+  const std::size_t runs_per_round =
+      plan.modes.size() * ((plan.produce ? 1 : 0) + (plan.consume ? 1 : 0));
+  bench::Progress progress(plan.rounds * runs_per_round * config.count +
+                               (plan.consume ? config.count : 0) +
+                               (plan.produce ? 2 * plan.serial : 0),
+                           true);
+  config.progress = &progress;
+  bench::Measurements measured{.count = config.count, .size = config.size, .rounds = plan.rounds};
+  if (plan.consume) {
+    progress.begin("writing the records to consume");
+    if (const std::string error = bench::fill_consume_topic(config); !error.empty()) {
+      progress.finish();
+      std::fprintf(stderr, "kafkatrace bench: filling %s: %s\n", config.consume_topic.c_str(),
+                   error.c_str());
+      return kExitFailure;
+    }
+    progress.end(config.count, {});
+  }
+  std::size_t group = 0;
+  for (std::size_t round = 0; round < plan.rounds; ++round) {
+    if (plan.produce && !run_round("produce", round, plan, progress, measured.produce,
+                                   [&](Mode mode) { return bench::run_produce(mode, config); }))
+      return kExitFailure;
+    if (plan.consume &&
+        !run_round("consume", round, plan, progress, measured.consume, [&](Mode mode) {
+          return bench::run_consume(mode, config,
+                                    "kafkatrace-bench-" + suffix + "-" + std::to_string(group++));
+        }))
+      return kExitFailure;
+  }
+  if (plan.produce && plan.serial > 0) {
+    bench::RunConfig small = config;
+    small.count = plan.serial;
+    small.progress = nullptr;
+    progress.begin("serial send vs send_batch");
+    measured.serial_count = plan.serial;
+    measured.serial = bench::run_serial(small);
+    measured.batch = bench::run_batch(small);
+    progress.end(2 * plan.serial, {});
+    for (const RunResult* run : {&*measured.serial, &*measured.batch}) {
+      if (run->error.empty()) continue;
+      progress.finish();
+      std::fprintf(stderr, "kafkatrace bench: serial/batch comparison: %s\n", run->error.c_str());
+      return kExitFailure;
     }
   }
-  bench::RunConfig small = config;
-  small.count = serial;
-  const RunResult serial_run = bench::run_serial(small);
-  const RunResult batch_run = bench::run_batch(small);
-
-  std::map<Mode, Summary> summary;
-  for (Mode mode : modes) summary[mode] = summarize(runs[mode], config.count);
-  const Summary& off = summary[Mode::kTracingOff];
-  std::printf("%-12s %12s %10s %14s %12s %14s %13s\n", "run", "msgs/s", "vs off", "cpu us/msg",
-              "added cpu", "spans exported", "spans dropped");
-  for (Mode mode : modes) {
-    const Summary& s = summary[mode];
-    std::printf("%-12s %12.0f %9.3fx %14.3f %12.3f %14llu %13llu\n", bench::mode_name(mode),
-                s.msgs_per_second, s.msgs_per_second / off.msgs_per_second, s.cpu_us_per_message,
-                s.cpu_us_per_message - off.cpu_us_per_message,
-                static_cast<unsigned long long>(s.spans_exported),
-                static_cast<unsigned long long>(s.spans_dropped));
+  if (sink) {
+    measured.otlp_requests = sink->requests();
+    measured.otlp_bytes = sink->bytes();
   }
-  const double serial_rate = static_cast<double>(serial) / serial_run.seconds;
-  const double batch_rate = static_cast<double>(serial) / batch_run.seconds;
-  std::printf("serial send (send, wait, send...) %zu records: %.0f msgs/s\n", serial, serial_rate);
-  std::printf("send_batch                        %zu records: %.0f msgs/s (%.1fx)\n", serial,
-              batch_rate, batch_rate / serial_rate);
-  std::printf(
-      "{\"bench\":\"produce\",\"count\":%zu,\"size\":%zu,\"rounds\":%zu,\"otlp_requests\":%llu",
-      config.count, config.size, rounds, static_cast<unsigned long long>(sink.requests()));
-  for (Mode mode : modes) {
-    const Summary& s = summary[mode];
-    std::printf(
-        ",\"%s\":{\"msgs_per_s\":%.0f,\"ratio_vs_off\":%.4f,\"cpu_us_per_msg\":%.4f,"
-        "\"spans_exported\":%llu,\"spans_dropped\":%llu,\"failed\":%llu}",
-        bench::mode_name(mode), s.msgs_per_second, s.msgs_per_second / off.msgs_per_second,
-        s.cpu_us_per_message, static_cast<unsigned long long>(s.spans_exported),
-        static_cast<unsigned long long>(s.spans_dropped),
-        static_cast<unsigned long long>(s.failed));
+  progress.finish();
+  bench::print_report(measured);
+  std::size_t failed = 0;
+  for (const auto* half : {&measured.produce, &measured.consume})
+    for (const auto& [mode, runs] : *half)
+      for (const RunResult& run : runs) failed += run.failed;
+  if (failed > 0) {
+    std::fprintf(stderr, "kafkatrace bench: %zu records failed (see \"failed\" in the JSON)\n",
+                 failed);
+    return kExitFailure;
   }
-  std::printf(",\"serial_msgs_per_s\":%.0f,\"batch_msgs_per_s\":%.0f}\n", serial_rate, batch_rate);
   return kExitOk;
 }
 

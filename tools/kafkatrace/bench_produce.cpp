@@ -1,28 +1,21 @@
 // The produce runs of `kafkatrace bench`: a plain librdkafka loop and TracedProducer with
 // tracing off, at 100% and at 1% sampling (OTLP/HTTP export to the local sink).
 #include <librdkafka/rdkafka.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench_internal.h"
-#include "kafkatrace/exporters/otlp_http.h"
 #include "kafkatrace/kafka/producer.h"
 #include "kafkatrace/otel/meter_provider.h"
-#include "kafkatrace/otel/processor.h"
-#include "kafkatrace/otel/sampler.h"
 #include "kafkatrace/otel/tracer.h"
 #include "kafkatrace/otel/tracing_backend.h"
 
 namespace kafkatrace::cli::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // The librdkafka configuration of every run: TracedProducer's defaults, spelled out for the
 // plain loop, and a queue large enough that no run ever sees _QUEUE_FULL.
@@ -35,21 +28,8 @@ std::map<std::string, std::string> common_properties() {
           {"queue.buffering.max.kbytes", "2097151"}};
 }
 
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-struct Stopwatch {
-  Clock::time_point wall = Clock::now();
-  double cpu = cpu_seconds();
-  void stop(RunResult& result) const {
-    result.seconds = std::chrono::duration<double>(Clock::now() - wall).count();
-    result.cpu_seconds = cpu_seconds() - cpu;
-  }
-};
+// Progress is reported every kProgressStep records.
+constexpr std::size_t kProgressStep = 1024;
 
 // One record with the bench's two headers through rd_kafka_produceva (the varargs macros of
 // rd_kafka_producev use C casts). Returns librdkafka's error code.
@@ -114,7 +94,10 @@ RunResult run_plain(const RunConfig& config) {
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) rd_kafka_poll(handle, 10);
     } while (err == RD_KAFKA_RESP_ERR__QUEUE_FULL);
     if (err) counts[1].fetch_add(1);
-    if ((i & 1023) == 0) rd_kafka_poll(handle, 0);
+    if (i % kProgressStep == 0) {
+      rd_kafka_poll(handle, 0);
+      if (config.progress != nullptr) config.progress->update(i);
+    }
   }
   while (counts[0].load() + counts[1].load() < config.count) rd_kafka_flush(handle, 1000);
   watch.stop(result);
@@ -122,25 +105,6 @@ RunResult run_plain(const RunConfig& config) {
   result.failed = counts[1].load();
   rd_kafka_destroy(handle);
   return result;
-}
-
-std::shared_ptr<otel::TracerProvider> make_provider(Mode mode, const RunConfig& config) {
-  if (mode == Mode::kTracingOff) return otel::make_noop_tracer_provider();
-  otel::TracerProviderOptions options;
-  options.resource = otel::Resource{};
-  options.disabled = false;
-  options.sampler = mode == Mode::kTraced100
-                        ? otel::make_always_on_sampler()
-                        : otel::make_parent_based_sampler(otel::make_trace_id_ratio_sampler(0.01));
-  exporters::OtlpHttpExporterOptions exporter;
-  exporter.endpoint = config.otlp_endpoint;
-  otel::BatchOptions batch;  // the specification's defaults, but a queue that absorbs bursts
-  batch.max_queue_size = 65536;
-  batch.max_export_batch_size = 4096;
-  batch.schedule_delay = std::chrono::milliseconds(200);
-  options.processors.push_back(
-      otel::make_batch_processor(exporters::make_otlp_http_exporter(exporter), batch));
-  return otel::make_tracer_provider(std::move(options));
 }
 
 std::unique_ptr<kafka::TracedProducer> make_traced(
@@ -176,13 +140,11 @@ const char* mode_name(Mode mode) {
 RunResult run_produce(Mode mode, const RunConfig& config) {
   if (mode == Mode::kPlainLibrdkafka) return run_plain(config);
   RunResult result;
-  auto provider = make_provider(mode, config);
-  // Metrics are recorded whenever the SDK is on (no reader: the cost of recording only).
-  auto meters = mode == Mode::kTracingOff
-                    ? otel::make_noop_meter_provider()
-                    : otel::make_meter_provider({.resource = otel::Resource{}, .disabled = false});
+  const Telemetry telemetry = make_telemetry(mode, config);
+  const auto& provider = telemetry.tracer_provider;
   auto producer =
-      make_traced(config, provider, otel::MessagingMetrics::create(meters->get_meter("kafkatrace")),
+      make_traced(config, provider,
+                  otel::MessagingMetrics::create(telemetry.meter_provider->get_meter("kafkatrace")),
                   result.error);
   if (!producer) return result;
   const kafka::ProducerRecord record = bench_record(config, mode_name(mode));
@@ -193,6 +155,7 @@ RunResult run_produce(Mode mode, const RunConfig& config) {
     producer->send(record, [&](const kafka::DeliveryResult& report) {
       (report.ok() ? delivered : failed).fetch_add(1, std::memory_order_relaxed);
     });
+    if (i % kProgressStep == 0 && config.progress != nullptr) config.progress->update(i);
   }
   producer->flush(std::chrono::minutes(5));
   watch.stop(result);

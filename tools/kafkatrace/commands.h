@@ -16,5 +16,7 @@ inline constexpr int kExitUsage = 2;
 int run_broker(std::span<const std::string_view> args);
 int run_demo(std::span<const std::string_view> args);
 int run_bench(std::span<const std::string_view> args);
+int run_produce(std::span<const std::string_view> args);
+int run_consume(std::span<const std::string_view> args);
 
 }  // namespace kafkatrace::cli

@@ -1,187 +1,183 @@
-// `kafkatrace demo`: an untraced producer/consumer round trip through an embedded broker, with
-// librdkafka's C API only. Prints each consumed message to stdout.
-#include <librdkafka/rdkafka.h>
+// `kafkatrace demo`: runs the traced orders story (demo_story.h) on an embedded broker and shows
+// the traces it produced as a waterfall on stdout (and optionally as an HTML page). Progress and
+// errors go to stderr; stdout holds only the waterfall and the summary line.
+#include <sys/ioctl.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
+#include <cerrno>
 #include <cstdio>
-#include <initializer_list>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
-#include <utility>
+#include <vector>
 
+#include "cli_args.h"
+#include "cli_telemetry.h"
 #include "commands.h"
+#include "demo_story.h"
+#include "html_waterfall.h"
+#include "kafkatrace/exporters/memory.h"
 #include "kafkatrace/kafka/broker.h"
+#include "waterfall.h"
 
 namespace kafkatrace::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+constexpr std::string_view kCommand = "demo";
+constexpr std::size_t kDefaultWidth = 120;
 
 constexpr std::string_view kHelp =
-    "usage: kafkatrace demo [--help]\n"
+    "usage: kafkatrace demo [--orders N] [--html FILE] [telemetry options]\n"
     "\n"
-    "Starts an embedded broker, produces a few order messages with headers to topic 'orders'\n"
-    "(3 partitions), consumes them back in a consumer group and prints each one:\n"
-    "  partition, offset, key, value and headers.\n"
-    "Gives up after 30 s. Exit codes: 0 all messages round-tripped, 1 failure, 2 usage error.\n";
+    "Runs a traced Kafka story on an embedded broker (librdkafka's mock cluster) and prints the\n"
+    "traces it produced as a waterfall:\n"
+    "  - a checkout places orders on topic 'orders' (a place_order span around each send); one\n"
+    "    order meets a short broker outage and is sent again by the retry policy;\n"
+    "  - consumer group 'order-processing' handles each order: a process span, child of the\n"
+    "    send span, with the application's process_order span inside;\n"
+    "  - consumer group 'order-analytics' reads the orders in batches: a process span linked to\n"
+    "    every send span.\n"
+    "Takes about 6-10 seconds (joining a consumer group is most of it).\n"
+    "\n"
+    "options:\n"
+    "  --orders N            orders to place, 1-50 (default 5)\n"
+    "  --html FILE           also write the waterfall as a self-contained HTML page\n"
+    "  --help                show this help\n";
 
-constexpr int kOrders = 5;
-constexpr const char* kTopic = "orders";
+constexpr std::string_view kHelpTail =
+    "\n"
+    "The waterfall is coloured when stdout is a terminal and NO_COLOR is not set. OTEL_*\n"
+    "variables apply as in every command (e.g. OTEL_TRACES_SAMPLER).\n"
+    "Exit codes: 0 every order produced and consumed by both groups, 1 failure (broker, Kafka,\n"
+    "export, HTML file), 2 usage error.\n";
 
-struct HandleDeleter {
-  void operator()(rd_kafka_t* handle) const noexcept { rd_kafka_destroy(handle); }
+struct DemoFlags {
+  TelemetryFlags telemetry{};
+  std::string html_file{};
+  int orders = 5;
+  bool help = false;
 };
-using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "kafkatrace demo: %s\n", message.c_str());
   return kExitFailure;
 }
 
-int remaining_ms(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<long long>(0, left.count()));
+// Columns of the terminal on stdout; COLUMNS or kDefaultWidth when it is not one.
+std::size_t output_width(bool terminal) {
+  winsize size{};
+  if (terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const long value = std::strtol(columns, nullptr, 10);
+    if (value >= 40 && value <= 1000) return static_cast<std::size_t>(value);
+  }
+  return kDefaultWidth;
 }
 
-// Creates a client from `conf` (consumed either way); on failure says why and returns null.
-Handle make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf,
-                   std::initializer_list<std::pair<const char*, const char*>> settings) {
-  char error[512] = "";
-  bool configured = true;
-  for (const auto& [name, value] : settings) {
-    configured =
-        configured && rd_kafka_conf_set(conf, name, value, error, sizeof error) == RD_KAFKA_CONF_OK;
-  }
-  Handle handle(configured ? rd_kafka_new(type, conf, error, sizeof error) : nullptr);
-  if (!handle) {
-    rd_kafka_conf_destroy(conf);
-    fail(std::string("cannot create a Kafka client: ") + error);
-  }
-  return handle;
-}
+struct FileCloser {
+  void operator()(std::FILE* file) const noexcept { std::fclose(file); }
+};
 
-// Runs inside rd_kafka_flush on the main thread; `opaque` counts failed deliveries.
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-  if (message->err) {
-    ++*static_cast<int*>(opaque);
-    std::fprintf(stderr, "kafkatrace demo: delivery failed: %s\n", rd_kafka_err2str(message->err));
-  }
-}
-
-std::string printable(const void* data, std::size_t size) {
-  if (data == nullptr) return "(null)";
-  return std::string(static_cast<const char*>(data), size);
-}
-
-void print(const rd_kafka_message_t* message) {
-  std::string headers;
-  rd_kafka_headers_t* list = nullptr;
-  if (rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    std::size_t size = 0;
-    for (std::size_t i = 0; !rd_kafka_header_get_all(list, i, &name, &value, &size); ++i) {
-      headers += (i == 0 ? "" : ", ") + std::string(name) + "=" + printable(value, size);
-    }
-  }
-  std::printf("partition=%d offset=%lld key=%s value=%s headers=[%s]\n",
-              static_cast<int>(message->partition), static_cast<long long>(message->offset),
-              printable(message->key, message->key_len).c_str(),
-              printable(message->payload, message->len).c_str(), headers.c_str());
+std::string summary_line(const DemoStoryResult& story, const std::vector<WaterfallTrace>& traces,
+                         const otel::TracerStats& stats) {
+  std::size_t spans = 0;
+  for (const auto& trace : traces) spans += trace.rows.size();
+  return std::to_string(story.delivered) + " orders produced (" + std::to_string(story.retried) +
+         " retried), " + std::to_string(story.processed) + " processed by group " +
+         kDemoProcessingGroup + ", " + std::to_string(story.batch_messages) + " in " +
+         std::to_string(story.batches) + (story.batches == 1 ? " batch" : " batches") +
+         " by group " + kDemoAnalyticsGroup + "; " + std::to_string(traces.size()) + " traces, " +
+         std::to_string(spans) + " spans; " + std::to_string(stats.spans_dropped) +
+         " spans dropped, " + std::to_string(stats.spans_export_failed) + " failed to export";
 }
 
 }  // namespace
 
 int run_demo(std::span<const std::string_view> args) {
-  if (!args.empty()) {
-    if (args[0] == "--help" || args[0] == "-h") {
-      std::fputs(kHelp.data(), stdout);
-      return kExitOk;
-    }
-    std::fprintf(stderr, "kafkatrace demo: unknown option '%.*s'\nTry 'kafkatrace demo --help'.\n",
-                 static_cast<int>(args[0].size()), args[0].data());
-    return kExitUsage;
-  }
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  auto started = kafka::EmbeddedBroker::start({.partitions = 3, .topics = {kTopic}});
-  if (!started) return fail("cannot start the embedded broker: " + started.error);
-  const char* bootstrap = started.broker->bootstrap_servers().c_str();
-  std::fprintf(stderr, "kafkatrace demo: embedded broker at %s\n", bootstrap);
-
-  int failed_deliveries = 0;
-  rd_kafka_conf_t* producer_conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_dr_msg_cb(producer_conf, on_delivery);
-  rd_kafka_conf_set_opaque(producer_conf, &failed_deliveries);
-  Handle producer =
-      make_client(RD_KAFKA_PRODUCER, producer_conf, {{"bootstrap.servers", bootstrap}});
-  if (!producer) return kExitFailure;
-  for (int order = 1; order <= kOrders; ++order) {
-    const std::string key = "order-" + std::to_string(order);
-    const std::string value = R"({"order_id":)" + std::to_string(order) + R"(,"quantity":)" +
-                              std::to_string(order * 2) + "}";
-    // rd_kafka_produceva rather than rd_kafka_producev: the latter's macros use C casts.
-    rd_kafka_vu_t fields[6] = {};
-    fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-    fields[0].u.cstr = kTopic;
-    fields[1].vtype = RD_KAFKA_VTYPE_KEY;
-    fields[1].u.mem = {const_cast<char*>(key.data()), key.size()};
-    fields[2].vtype = RD_KAFKA_VTYPE_VALUE;
-    fields[2].u.mem = {const_cast<char*>(value.data()), value.size()};
-    fields[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-    fields[3].u.i = RD_KAFKA_MSG_F_COPY;  // librdkafka copies key and value
-    fields[4].vtype = RD_KAFKA_VTYPE_HEADER;
-    fields[4].u.header = {"content-type", "application/json", -1};
-    fields[5].vtype = RD_KAFKA_VTYPE_HEADER;
-    fields[5].u.header = {"order-source", "kafkatrace-demo", -1};
-    if (rd_kafka_error_t* produce_error = rd_kafka_produceva(producer.get(), fields, 6)) {
-      const std::string reason = rd_kafka_error_string(produce_error);
-      rd_kafka_error_destroy(produce_error);
-      return fail("produce failed: " + reason);
-    }
-  }
-  if (rd_kafka_flush(producer.get(), remaining_ms(deadline)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return fail("timed out waiting for delivery reports");
-  }
-  if (failed_deliveries > 0) return fail(std::to_string(failed_deliveries) + " deliveries failed");
-  std::fprintf(
-      stderr,
-      "kafkatrace demo: %d orders delivered; consuming (the group join takes a few seconds)\n",
-      kOrders);
-
-  Handle consumer = make_client(RD_KAFKA_CONSUMER, rd_kafka_conf_new(),
-                                {{"bootstrap.servers", bootstrap},
-                                 {"group.id", "kafkatrace-demo"},
-                                 {"auto.offset.reset", "earliest"}});
-  if (!consumer) return kExitFailure;
-  rd_kafka_poll_set_consumer(consumer.get());
-  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, kTopic, RD_KAFKA_PARTITION_UA);
-  const rd_kafka_resp_err_t subscribed = rd_kafka_subscribe(consumer.get(), topics);
-  rd_kafka_topic_partition_list_destroy(topics);
-  if (subscribed) return fail(std::string("subscribe failed: ") + rd_kafka_err2str(subscribed));
-
-  int consumed = 0;
-  while (consumed < kOrders && Clock::now() < deadline) {
-    rd_kafka_message_t* message =
-        rd_kafka_consumer_poll(consumer.get(), std::min(500, remaining_ms(deadline)));
-    if (message == nullptr) continue;
-    if (message->err) {
-      std::fprintf(stderr, "kafkatrace demo: consumer: %s\n", rd_kafka_message_errstr(message));
+  DemoFlags flags;
+  ArgReader reader(args);
+  while (reader.next()) {
+    if (parse_telemetry_flag(reader, flags.telemetry)) continue;
+    if (reader.is("-h", "--help")) {
+      flags.help = true;
+    } else if (reader.is("", "--html")) {
+      flags.html_file = std::string(reader.value());
+      if (!reader.failed() && flags.html_file.empty()) reader.fail("--html is empty");
+    } else if (reader.is("", "--orders")) {
+      if (const auto orders = reader.number(1, 50)) flags.orders = static_cast<int>(*orders);
     } else {
-      print(message);
-      ++consumed;
+      reader.unknown();
     }
-    rd_kafka_message_destroy(message);
   }
+  if (reader.failed()) return usage_error(kCommand, reader.error());
+  if (flags.help) {
+    std::printf("%.*s%.*s%.*s", static_cast<int>(kHelp.size()), kHelp.data(),
+                static_cast<int>(kTelemetryHelp.size()), kTelemetryHelp.data(),
+                static_cast<int>(kHelpTail.size()), kHelpTail.data());
+    return kExitOk;
+  }
+
+  // Opened first so that an unwritable path fails before the story runs.
+  std::unique_ptr<std::FILE, FileCloser> html;
+  if (!flags.html_file.empty()) {
+    html.reset(std::fopen(flags.html_file.c_str(), "w"));
+    if (!html) return fail("cannot write " + flags.html_file + ": " + std::strerror(errno));
+  }
+
+  auto span_store = std::make_shared<exporters::InMemorySpanStore>();
+  CliTelemetryOptions telemetry_options{.default_service_name = "kafkatrace-demo"};
+  telemetry_options.extra_processors.push_back(
+      otel::make_simple_processor(std::make_unique<exporters::InMemorySpanExporter>(span_store)));
+  CliTelemetry telemetry(flags.telemetry, std::move(telemetry_options));
+
+  auto started = kafka::EmbeddedBroker::start({.partitions = 3, .topics = {kDemoTopic}});
+  if (!started) return fail("cannot start the embedded broker: " + started.error);
+  std::fprintf(stderr, "kafkatrace demo: embedded broker at %s; placing %d orders\n",
+               started.broker->bootstrap_servers().c_str(), flags.orders);
+  const DemoStoryResult story =
+      run_demo_story(*started.broker, {.orders = flags.orders}, *span_store);
+  started.broker.reset();
+
+  // Exports what the batch processors still hold (files, --otlp-endpoint) before counting.
+  const CliTelemetry::Flushed flushed = telemetry.flush();
+  const otel::TracerStats stats =
+      telemetry.tracer_provider() ? telemetry.tracer_provider()->stats() : otel::TracerStats{};
+  const std::vector<WaterfallTrace> traces = build_waterfall(span_store->spans());
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  const std::string summary = summary_line(story, traces, stats);
+  std::fputs(render_text(traces, {.width = output_width(terminal),
+                                  .color = use_color(terminal, std::getenv("NO_COLOR"))})
+                 .c_str(),
+             stdout);
+  std::printf("\nkafkatrace demo: %s\n", summary.c_str());
   std::fflush(stdout);
-  rd_kafka_consumer_close(consumer.get());
-  if (consumed < kOrders) {
-    return fail("consumed " + std::to_string(consumed) + " of " + std::to_string(kOrders) +
-                " orders before the 30 s deadline");
+
+  int exit_code = kExitOk;
+  if (html) {
+    const std::string page = render_html(traces, {.title = "kafkatrace demo", .summary = summary});
+    const bool written = std::fwrite(page.data(), 1, page.size(), html.get()) == page.size();
+    if (std::fclose(html.release()) != 0 || !written) {
+      exit_code = fail("cannot write " + flags.html_file);
+    } else {
+      std::fprintf(stderr, "kafkatrace demo: wrote %s\n", flags.html_file.c_str());
+    }
   }
-  std::fprintf(stderr, "kafkatrace demo: consumed all %d orders\n", kOrders);
-  return kExitOk;
+  if (!story.error.empty()) exit_code = fail(story.error);
+  if (!flushed.metrics) {
+    // Not fatal: the demo is about the trace, and some backends (Jaeger) take no metrics.
+    std::fputs("kafkatrace demo: the metrics were not all exported (see the messages above)\n",
+               stderr);
+  }
+  if (!flushed.spans || stats.spans_dropped > 0 || stats.spans_export_failed > 0) {
+    exit_code =
+        fail("not every span reached its destination (" + std::to_string(stats.spans_dropped) +
+             " dropped, " + std::to_string(stats.spans_export_failed) +
+             " failed to export; see the messages above)");
+  }
+  return exit_code;
 }
 
 }  // namespace kafkatrace::cli

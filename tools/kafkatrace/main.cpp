@@ -12,8 +12,10 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  broker    run an embedded Kafka broker (librdkafka's mock cluster) on loopback\n"
-    "  demo      start an embedded broker and run a producer/consumer round trip\n"
-    "  bench     measure produce throughput and CPU, traced vs untraced\n"
+    "  demo      run a traced producer/consumer story on an embedded broker, show the trace\n"
+    "  produce   produce messages with trace context (values from stdin or generated)\n"
+    "  consume   consume messages, print them with their trace context\n"
+    "  bench     measure produce and consume throughput, traced vs untraced\n"
     "\n"
     "Run 'kafkatrace <command> --help' for the options of a command.\n"
     "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
@@ -24,8 +26,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"broker", kafkatrace::cli::run_broker},
-    {"demo", kafkatrace::cli::run_demo},
+    {"broker", kafkatrace::cli::run_broker},   {"demo", kafkatrace::cli::run_demo},
+    {"produce", kafkatrace::cli::run_produce}, {"consume", kafkatrace::cli::run_consume},
     {"bench", kafkatrace::cli::run_bench},
 };
 
