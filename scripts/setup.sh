@@ -20,7 +20,16 @@ test_packages=(kcat python3-confluent-kafka prometheus clang-format libbenchmark
                maven openjdk-17-jre-headless)
 
 wanted=("${build_packages[@]}")
-[ "$mode" = test ] && wanted+=("${test_packages[@]}")
+if [ "$mode" = test ]; then
+  wanted+=("${test_packages[@]}")
+  # Extra Debian packages of individual test suites: scripts/setup.d/*.packages, one per line.
+  for list in "$root"/scripts/setup.d/*.packages; do
+    [ -f "$list" ] || continue
+    while read -r package _; do
+      [ -n "$package" ] && [ "${package:0:1}" != "#" ] && wanted+=("$package")
+    done <"$list"
+  done
+fi
 
 missing=()
 for package in "${wanted[@]}"; do
@@ -54,5 +63,10 @@ if [ "$mode" = test ]; then
   "$root/scripts/fetch-kafka.sh" >/dev/null
   command -v go >/dev/null || { echo "setup: go is needed to build the OpenTelemetry Collector" >&2; exit 1; }
   "$root/scripts/build-otelcol.sh" >/dev/null
+  # Other pinned peers (each script is idempotent and caches under ~/.cache/kafkatrace).
+  for step in "$root"/scripts/setup.d/*.sh; do
+    [ -f "$step" ] || continue
+    bash "$step" >/dev/null
+  done
 fi
 echo "setup: $mode dependencies present" >&2
