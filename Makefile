@@ -7,7 +7,7 @@ BUILD_ASAN ?= build-asan
 CMAKE_FLAGS ?=
 KAFKATRACE := $(BUILD)/tools/kafkatrace/kafkatrace
 
-.PHONY: demo test test-asan test-tsan build setup-demo setup-test format format-check clean
+.PHONY: demo test test-asan test-tsan fuzz build setup-demo setup-test format format-check clean
 
 demo: setup-demo
 	cmake -S . -B $(BUILD) -G Ninja -DKAFKATRACE_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
@@ -39,6 +39,12 @@ test-tsan: setup-test
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --test-dir $(BUILD_TSAN) -L unit -E '^EmbeddedBrokerTest\.' -j$(JOBS) --output-on-failure
 
+# libFuzzer (clang, ASan+UBSan) on every target of tests/fuzz, FUZZ_SECONDS each (CI: 20), from
+# the seed corpora in the repo; prints executions and crashes, fails on any crash.
+FUZZ_SECONDS ?= 20
+fuzz: setup-test
+	FUZZ_JOBS=$(JOBS) scripts/fuzz.sh $(FUZZ_SECONDS)
+
 setup-demo:
 	scripts/setup.sh demo
 
@@ -53,4 +59,4 @@ format-check:
 	clang-format --dry-run --Werror $(SOURCES)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

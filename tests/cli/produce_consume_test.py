@@ -23,12 +23,14 @@ and checks the public interface of the two commands (issue #7):
     on stderr and nothing on stdout.
 Consumers of independent checks run in parallel (joining a group on the mock broker takes ~3 s).
 """
+import http.server
 import json
 import os
 import pathlib
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,7 @@ PARTITIONS = 3
 TOPIC_ROUND_TRIP = "roundtrip"
 TOPIC_COMMITS = "commits"
 TOPIC_GENERATED = "generated"
+TOPIC_ENVIRONMENT = "environment"
 PRODUCER_SERVICE = "kt-test-producer"
 CONSUMER_SERVICE = "kt-test-consumer"
 KIND_PRODUCER = 4
@@ -73,11 +76,11 @@ def environment():
     return env
 
 
-def run(binary, *args, stdin=None, timeout=30):
+def run(binary, *args, stdin=None, timeout=30, extra_env=None):
     """Runs `kafkatrace ARGS`; a CompletedProcess (returncode None when it timed out)."""
     try:
         return subprocess.run([binary, *args], input=stdin, capture_output=True, text=True,
-                              timeout=timeout, env=environment())
+                              timeout=timeout, env={**environment(), **(extra_env or {})})
     except subprocess.TimeoutExpired as expired:
         def text(data):
             return data.decode(errors="replace") if isinstance(data, bytes) else (data or "")
@@ -456,6 +459,52 @@ def check_generated(binary, bootstrap):
           f"generated values do not start with their numbers: {[m.get('value') for m in messages]}")
 
 
+def check_telemetry_environment(binary, bootstrap, work):
+    """The OTEL_* variables next to the flags: a service.name from OTEL_RESOURCE_ATTRIBUTES is
+    kept (no --service-name), OTEL_TRACES_EXPORTER=NONE (any case) still lets --traces-file
+    write, and --otlp-endpoint wins over a per-signal endpoint variable (nothing listens on the
+    variable's port; the flag's receiver must get the spans)."""
+    received = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            received.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.socket() as unused:
+            unused.bind(("127.0.0.1", 0))
+            dead_port = unused.getsockname()[1]
+        traces = os.path.join(work, "environment-traces.jsonl")
+        result = run(binary, "produce", "-b", bootstrap, "-t", TOPIC_ENVIRONMENT, "-n", "2",
+                     "--traces-file", traces, "--metrics-file", os.path.join(work, "env-m.jsonl"),
+                     "--otlp-endpoint", f"http://127.0.0.1:{server.server_port}",
+                     extra_env={"OTEL_RESOURCE_ATTRIBUTES": "team=a, service.name=from-resource",
+                                "OTEL_TRACES_EXPORTER": "NONE",
+                                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+                                    f"http://127.0.0.1:{dead_port}/v1/traces",
+                                "OTEL_EXPORTER_OTLP_TIMEOUT": "2000"})
+        check(result.returncode == 0, f"produce with OTEL_* variables: {describe(result)}")
+        spans, services = load_spans(traces, "produce (OTEL_* variables)")
+        check(len(spans) == 2, f"OTEL_TRACES_EXPORTER=NONE + --traces-file: {len(spans)} spans "
+                               f"in the file, expected 2")
+        check(services == {"from-resource"},
+              f"service.name {services}, expected the one of OTEL_RESOURCE_ATTRIBUTES")
+        check("/v1/traces" in received,
+              f"--otlp-endpoint did not receive the spans (requests: {received})")
+    finally:
+        server.shutdown()
+
+
 def check_timeout(binary, bootstrap):
     """--timeout ends the command once nothing new comes; before -n COUNT it is a failure."""
     started = time.monotonic()
@@ -512,7 +561,8 @@ def main():
     started = time.monotonic()
     check_help_and_usage(binary)
     try:
-        broker = Broker(binary, [TOPIC_ROUND_TRIP, TOPIC_COMMITS, TOPIC_GENERATED])
+        broker = Broker(binary, [TOPIC_ROUND_TRIP, TOPIC_COMMITS, TOPIC_GENERATED,
+                                 TOPIC_ENVIRONMENT])
     except (RuntimeError, OSError) as error:
         check(False, f"cannot start the embedded broker: {error}")
         print(f"{NAME}: {len(failures)} check(s) failed", file=sys.stderr)
@@ -527,7 +577,9 @@ def main():
                     ("commits", lambda: check_commits(binary, broker.bootstrap)),
                     ("generated", lambda: check_generated(binary, broker.bootstrap)),
                     ("timeout", lambda: check_timeout(binary, broker.bootstrap)),
-                    ("failures", lambda: check_failures(binary, broker.bootstrap)))
+                    ("failures", lambda: check_failures(binary, broker.bootstrap)),
+                    ("environment",
+                     lambda: check_telemetry_environment(binary, broker.bootstrap, work)))
                 if consumed:
                     check_round_trip(produced, consumed)
     finally:

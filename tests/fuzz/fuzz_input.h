@@ -52,7 +52,9 @@ class FuzzInput {
 
   // A string of up to `max_size` bytes; its length is the next byte (modulo max_size + 1).
   std::string string(std::size_t max_size) {
-    const std::size_t length = std::min(small(std::min<std::size_t>(max_size, 255)), data_.size());
+    // Two statements: the length byte must be consumed before the remaining size is read.
+    const std::size_t wanted = small(std::min<std::size_t>(max_size, 255));
+    const std::size_t length = std::min(wanted, data_.size());
     std::string text(data_.substr(0, length));
     data_.remove_prefix(length);
     return text;

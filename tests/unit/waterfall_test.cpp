@@ -1,10 +1,9 @@
 // The waterfall of `kafkatrace demo` (tools/kafkatrace/waterfall.h, html_waterfall.h): the trace
 // trees built from spans, durations, bar geometry, key attributes, and both renderings.
 //
-// The unit-test target links the libraries, not the CLI's sources, so the renderer's two
-// translation units (pure functions, no dependency beyond the public headers) are compiled into
-// this test directly.
-#include "../../tools/kafkatrace/waterfall.cpp"
+// The renderer's sources (pure functions over the public headers) are compiled into the unit-test
+// binary (tests/unit/CMakeLists.txt), so it is tested whether or not the CLI is built.
+#include "waterfall.h"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../../tools/kafkatrace/html_waterfall.cpp"
-#include "../../tools/kafkatrace/waterfall_text.cpp"
+#include "html_waterfall.h"
 
 namespace kafkatrace::cli {
 namespace {

@@ -1,5 +1,6 @@
 #include "cli_telemetry.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -35,7 +36,9 @@ std::string exporter_list(const char* exporter_variable, const char* signal_endp
       std::string_view name = rest.substr(0, comma);
       while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
       while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-      if (!name.empty() && name != "none") add(name);
+      std::string lowered(name);
+      for (char& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (!lowered.empty() && lowered != "none") add(lowered);
       rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
     }
   } else if (env("OTEL_EXPORTER_OTLP_ENDPOINT") || env(signal_endpoint_variable)) {
@@ -46,6 +49,23 @@ std::string exporter_list(const char* exporter_variable, const char* signal_endp
   std::string list;
   for (const std::string& name : names) list += (list.empty() ? "" : ",") + name;
   return list.empty() ? std::string("none") : list;
+}
+
+// True when OTEL_RESOURCE_ATTRIBUTES names a service.name (the user's choice, kept over the
+// command's default).
+bool resource_attributes_name_service() {
+  const std::optional<std::string> attributes = env("OTEL_RESOURCE_ATTRIBUTES");
+  if (!attributes) return false;
+  std::string_view rest = *attributes;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view key = rest.substr(0, std::min(comma, rest.find('=')));
+    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+    if (key == "service.name") return true;
+    rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return false;
 }
 
 }  // namespace
@@ -71,12 +91,17 @@ CliTelemetry::CliTelemetry(const TelemetryFlags& flags, CliTelemetryOptions opti
     ::setenv("KAFKATRACE_OTLP_FILE_METRICS_PATH", flags.metrics_file.c_str(), 1);
   }
   if (!flags.otlp_endpoint.empty()) {
-    ::setenv("OTEL_EXPORTER_OTLP_ENDPOINT", flags.otlp_endpoint.c_str(), 1);
+    // The flag wins over every endpoint variable, the per-signal ones included.
+    std::string base = flags.otlp_endpoint;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    ::setenv("OTEL_EXPORTER_OTLP_ENDPOINT", base.c_str(), 1);
+    ::setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", (base + "/v1/traces").c_str(), 1);
+    ::setenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", (base + "/v1/metrics").c_str(), 1);
   }
   const bool endpoint_flag = !flags.otlp_endpoint.empty();
 
   std::string service_name = flags.service_name;
-  if (service_name.empty() && !env("OTEL_SERVICE_NAME")) {
+  if (service_name.empty() && !env("OTEL_SERVICE_NAME") && !resource_attributes_name_service()) {
     service_name = options.default_service_name;
   }
   std::optional<otel::Resource> resource;

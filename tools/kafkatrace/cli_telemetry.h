@@ -38,8 +38,9 @@ inline constexpr std::string_view kTelemetryHelp =
     "  --metrics-file PATH   append metrics as OTLP/JSON lines to PATH\n"
     "  --otlp-endpoint URL   also send spans and metrics over OTLP/HTTP to URL\n"
     "                        (e.g. http://127.0.0.1:4318)\n"
-    "  --service-name NAME   service.name of the telemetry (default: OTEL_SERVICE_NAME, else\n"
-    "                        kafkatrace)\n";
+    "  --service-name NAME   service.name of the telemetry (default: OTEL_SERVICE_NAME or\n"
+    "                        service.name in OTEL_RESOURCE_ATTRIBUTES, else kafkatrace;\n"
+    "                        kafkatrace-demo for demo)\n";
 
 // If the reader's current flag is one of the above, reads its value into `flags` and returns
 // true; otherwise returns false and reads nothing.
