@@ -37,14 +37,25 @@ void SpanGrouping::build(std::span<const std::unique_ptr<otel::SpanData>> spans)
   ordered_.clear();
   resources_.clear();
   scopes_.clear();
+  groups_.clear();
   std::uint32_t last_resource = 0;
   std::uint32_t last_scope = 0;
+  std::uint32_t last_group = 0;
   bool sorted = true;
   for (const auto& span : spans) {
     if (span == nullptr) continue;
     last_resource = ordinal_of(resources_, span->resource.get(), last_resource, same_resource);
     last_scope = ordinal_of(scopes_, span->scope.get(), last_scope, same_scope);
-    Key key{last_resource, last_scope, span.get()};
+    // The (resource, scope) group's ordinal by first appearance, so that inside a resource the
+    // scope groups keep the order in which they first appear in it (not in the whole batch):
+    // encoding the decoded output then reproduces the same bytes.
+    const std::uint64_t group = (std::uint64_t{last_resource} << 32) | last_scope;
+    if (last_group >= groups_.size() || groups_[last_group] != group) {
+      const auto found = std::find(groups_.begin(), groups_.end(), group);
+      last_group = static_cast<std::uint32_t>(found - groups_.begin());
+      if (found == groups_.end()) groups_.push_back(group);
+    }
+    Key key{last_resource, last_group, span.get()};
     if (!keys_.empty()) {
       const Key& previous = keys_.back();
       if (key.resource < previous.resource ||

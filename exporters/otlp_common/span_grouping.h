@@ -1,10 +1,11 @@
 // SpanGrouping: orders a batch of spans by resource, then by instrumentation scope, as OTLP's
-// ResourceSpans → ScopeSpans nesting needs, keeping first-appearance order of each group and
-// the original order of spans inside a group. Reused across batches; a warm grouping of an
-// already-grouped batch does not allocate.
+// ResourceSpans → ScopeSpans nesting needs, keeping first-appearance order of the resources, of
+// the scopes inside each resource, and of the spans inside a group. Reused across batches; a warm
+// grouping of an already-grouped batch does not allocate.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
@@ -55,13 +56,14 @@ class SpanGrouping {
  private:
   struct Key {
     std::uint32_t resource;
-    std::uint32_t scope;
+    std::uint32_t scope;  // the (resource, scope) group's ordinal
     const otel::SpanData* span;
   };
   std::vector<Key> keys_;
   std::vector<const otel::SpanData*> ordered_;
   std::vector<const otel::Resource*> resources_;
   std::vector<const otel::InstrumentationScope*> scopes_;
+  std::vector<std::uint64_t> groups_;  // resource ordinal << 32 | scope ordinal
 };
 
 }  // namespace kafkatrace::exporters::otlp

@@ -11,6 +11,7 @@
 // - protobuf and JSON carry the same spans;
 // - encoding is deterministic and idempotent: a warm encoder writes the same bytes as a fresh
 //   one, and re-encoding the decoded spans reproduces the output byte for byte.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -63,11 +64,23 @@ Expected expected_batch(const fuzz::SpanList& spans) {
     return a.schema_url() == b.schema_url() && a.attributes() == b.attributes();
   };
   const auto same_scope = [](const auto& a, const auto& b) { return a == b; };
-  std::vector<std::pair<std::pair<std::size_t, std::size_t>, const otel::SpanData*>> keyed;
-  for (const auto& span : spans)
-    keyed.push_back({{ordinal(resources, span->resource.get(), same_resource),
-                      ordinal(scopes, span->scope.get(), same_scope)},
-                     span.get()});
+  // Grouped by resource (first appearance), then by scope in the order the scopes first appear
+  // inside that resource: (resource, group ordinal), with the scope ordinal kept beside it.
+  struct Keyed {
+    std::pair<std::size_t, std::size_t> first;  // resource ordinal, group ordinal
+    std::size_t scope;
+    const otel::SpanData* span;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> groups;  // (resource, scope) by appearance
+  std::vector<Keyed> keyed;
+  for (const auto& span : spans) {
+    const std::size_t resource = ordinal(resources, span->resource.get(), same_resource);
+    const std::size_t scope = ordinal(scopes, span->scope.get(), same_scope);
+    const auto found = std::find(groups.begin(), groups.end(), std::pair{resource, scope});
+    const auto group = static_cast<std::size_t>(found - groups.begin());
+    if (found == groups.end()) groups.emplace_back(resource, scope);
+    keyed.push_back({{resource, group}, scope, span.get()});
+  }
   std::stable_sort(keyed.begin(), keyed.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
@@ -95,12 +108,14 @@ Expected expected_batch(const fuzz::SpanList& spans) {
   std::size_t resource_run = 0;
   std::size_t scope_run = 0;
   for (std::size_t i = 0; i < keyed.size(); ++i) {
-    const auto& [key, original] = keyed[i];
+    const auto& key = keyed[i].first;
+    const otel::SpanData* original = keyed[i].span;
+    const std::size_t scope_ordinal = keyed[i].scope;
     if (i > 0 && key.first != keyed[i - 1].first.first) ++resource_run;
     if (i > 0 && key != keyed[i - 1].first) ++scope_run;
     auto span = std::make_unique<otel::SpanData>(*original);
     span->resource = clean_resources.count(key.first) ? clean_resources[key.first] : nullptr;
-    span->scope = clean_scopes.count(key.second) ? clean_scopes[key.second] : nullptr;
+    span->scope = clean_scopes.count(scope_ordinal) ? clean_scopes[scope_ordinal] : nullptr;
     span->context.is_remote = false;  // not on the wire for the span itself
     span->parent_is_remote = span->parent_span_id.is_valid() && span->parent_is_remote;
     span->name = replace_invalid_utf8(span->name);

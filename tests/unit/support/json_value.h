@@ -13,37 +13,26 @@
 
 namespace kafkatrace::testing {
 
+struct JsonMember;  // a (name, value) pair of an object, defined below
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // string contents (decoded) or the number's literal text
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  std::vector<JsonMember> members;
 
-  const JsonValue& operator[](std::string_view key) const {
-    if (kind != Kind::kObject) throw std::runtime_error("not an object");
-    for (const auto& [name, value] : members)
-      if (name == key) return value;
-    throw std::runtime_error("missing key " + std::string(key));
-  }
+  // The bodies that touch `members` are defined after JsonMember (clang with libstdc++ rejects a
+  // std::pair<std::string, JsonValue> member while JsonValue is incomplete).
+  const JsonValue& operator[](std::string_view key) const;
   const JsonValue& operator[](std::size_t index) const {
     if (kind != Kind::kArray || index >= items.size()) throw std::runtime_error("bad index");
     return items[index];
   }
-  bool has(std::string_view key) const {
-    for (const auto& member : members)
-      if (member.first == key) return true;
-    return false;
-  }
-  std::size_t size() const { return kind == Kind::kArray ? items.size() : members.size(); }
+  bool has(std::string_view key) const;
+  std::size_t size() const;
 
-  static JsonValue parse(std::string_view input) {
-    std::size_t pos = 0;
-    JsonValue value = parse_value(input, pos);
-    skip_space(input, pos);
-    if (pos != input.size()) throw std::runtime_error("trailing characters");
-    return value;
-  }
+  static JsonValue parse(std::string_view input);
 
  private:
   static void skip_space(std::string_view in, std::size_t& pos) {
@@ -121,83 +110,117 @@ struct JsonValue {
     }
     return out;
   }
-  static JsonValue parse_value(std::string_view in, std::size_t& pos) {
+  static JsonValue parse_value(std::string_view in, std::size_t& pos);
+};
+
+struct JsonMember {
+  JsonMember(std::string name, JsonValue value)
+      : first(std::move(name)), second(std::move(value)) {}
+  std::string first;
+  JsonValue second;
+};
+
+inline const JsonValue& JsonValue::operator[](std::string_view key) const {
+  if (kind != Kind::kObject) throw std::runtime_error("not an object");
+  for (const auto& [name, value] : members)
+    if (name == key) return value;
+  throw std::runtime_error("missing key " + std::string(key));
+}
+
+inline bool JsonValue::has(std::string_view key) const {
+  for (const auto& member : members)
+    if (member.first == key) return true;
+  return false;
+}
+
+inline std::size_t JsonValue::size() const {
+  return kind == Kind::kArray ? items.size() : members.size();
+}
+
+inline JsonValue JsonValue::parse(std::string_view input) {
+  std::size_t pos = 0;
+  JsonValue value = parse_value(input, pos);
+  skip_space(input, pos);
+  if (pos != input.size()) throw std::runtime_error("trailing characters");
+  return value;
+}
+
+inline JsonValue JsonValue::parse_value(std::string_view in, std::size_t& pos) {
+  skip_space(in, pos);
+  if (pos >= in.size()) throw std::runtime_error("unexpected end");
+  JsonValue value;
+  const char c = in[pos];
+  if (c == '{') {
+    value.kind = Kind::kObject;
+    ++pos;
     skip_space(in, pos);
-    if (pos >= in.size()) throw std::runtime_error("unexpected end");
-    JsonValue value;
-    const char c = in[pos];
-    if (c == '{') {
-      value.kind = Kind::kObject;
+    if (pos < in.size() && in[pos] == '}') {
       ++pos;
+      return value;
+    }
+    while (true) {
       skip_space(in, pos);
-      if (pos < in.size() && in[pos] == '}') {
-        ++pos;
-        return value;
-      }
-      while (true) {
-        skip_space(in, pos);
-        std::string key = parse_string(in, pos);
-        skip_space(in, pos);
-        expect(in, pos, ":");
-        value.members.emplace_back(std::move(key), parse_value(in, pos));
-        skip_space(in, pos);
-        if (pos < in.size() && in[pos] == ',') {
-          ++pos;
-          continue;
-        }
-        expect(in, pos, "}");
-        return value;
-      }
-    }
-    if (c == '[') {
-      value.kind = Kind::kArray;
-      ++pos;
+      std::string key = parse_string(in, pos);
       skip_space(in, pos);
-      if (pos < in.size() && in[pos] == ']') {
+      expect(in, pos, ":");
+      value.members.emplace_back(std::move(key), parse_value(in, pos));
+      skip_space(in, pos);
+      if (pos < in.size() && in[pos] == ',') {
         ++pos;
-        return value;
+        continue;
       }
-      while (true) {
-        value.items.push_back(parse_value(in, pos));
-        skip_space(in, pos);
-        if (pos < in.size() && in[pos] == ',') {
-          ++pos;
-          continue;
-        }
-        expect(in, pos, "]");
-        return value;
-      }
-    }
-    if (c == '"') {
-      value.kind = Kind::kString;
-      value.text = parse_string(in, pos);
+      expect(in, pos, "}");
       return value;
     }
-    if (in.substr(pos, 4) == "true") {
-      pos += 4;
-      value.kind = Kind::kBool;
-      value.boolean = true;
-      return value;
-    }
-    if (in.substr(pos, 5) == "false") {
-      pos += 5;
-      value.kind = Kind::kBool;
-      return value;
-    }
-    if (in.substr(pos, 4) == "null") {
-      pos += 4;
-      return value;
-    }
-    const std::size_t start = pos;
-    if (pos < in.size() && in[pos] == '-') ++pos;
-    if (pos >= in.size() || in[pos] < '0' || in[pos] > '9') throw std::runtime_error("bad value");
-    while (pos < in.size() &&
-           std::string_view("0123456789.eE+-").find(in[pos]) != std::string_view::npos)
+  }
+  if (c == '[') {
+    value.kind = Kind::kArray;
+    ++pos;
+    skip_space(in, pos);
+    if (pos < in.size() && in[pos] == ']') {
       ++pos;
-    value.kind = Kind::kNumber;
-    value.text = std::string(in.substr(start, pos - start));
+      return value;
+    }
+    while (true) {
+      value.items.push_back(parse_value(in, pos));
+      skip_space(in, pos);
+      if (pos < in.size() && in[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      expect(in, pos, "]");
+      return value;
+    }
+  }
+  if (c == '"') {
+    value.kind = Kind::kString;
+    value.text = parse_string(in, pos);
     return value;
   }
-};
+  if (in.substr(pos, 4) == "true") {
+    pos += 4;
+    value.kind = Kind::kBool;
+    value.boolean = true;
+    return value;
+  }
+  if (in.substr(pos, 5) == "false") {
+    pos += 5;
+    value.kind = Kind::kBool;
+    return value;
+  }
+  if (in.substr(pos, 4) == "null") {
+    pos += 4;
+    return value;
+  }
+  const std::size_t start = pos;
+  if (pos < in.size() && in[pos] == '-') ++pos;
+  if (pos >= in.size() || in[pos] < '0' || in[pos] > '9') throw std::runtime_error("bad value");
+  while (pos < in.size() &&
+         std::string_view("0123456789.eE+-").find(in[pos]) != std::string_view::npos)
+    ++pos;
+  value.kind = Kind::kNumber;
+  value.text = std::string(in.substr(start, pos - start));
+  return value;
+}
 
 }  // namespace kafkatrace::testing
