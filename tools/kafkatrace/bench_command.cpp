@@ -30,7 +30,7 @@ constexpr std::string_view kCommand = "bench";
 constexpr std::string_view kHelp =
     "usage: kafkatrace bench [-b BOOTSTRAP] [-n COUNT] [-s SIZE] [-r ROUNDS] [--serial N]\n"
     "                        [--only produce|consume] [--modes LIST] [--service-name NAME]\n"
-    "                        [--otlp-endpoint URL]\n"
+    "                        [--otlp-endpoint URL] [--traces-file PATH] [--metrics-file PATH]\n"
     "\n"
     "Measures what tracing costs Kafka clients. Without -b, starts `kafkatrace broker` as a\n"
     "child process (so that the broker's CPU is not counted) and uses it. Each round runs, in\n"
@@ -63,6 +63,10 @@ constexpr std::string_view kHelp =
     "  --otlp-endpoint URL        export the traced runs' spans to URL/v1/traces (e.g. a local\n"
     "                             Collector at http://127.0.0.1:4318) instead of the built-in\n"
     "                             receiver\n"
+    "  --traces-file PATH         append the traced runs' spans to PATH as OTLP/JSON lines\n"
+    "                             instead (measures file export; files grow by COUNT spans a run)\n"
+    "  --metrics-file PATH        append the traced runs' messaging metrics to PATH as OTLP/JSON\n"
+    "                             lines (exported when each run ends)\n"
     "  -h, --help                 show this help\n"
     "\n"
     "Exit codes: 0 done, 1 a run failed (broker, receiver, Kafka errors), 2 usage error.\n";
@@ -167,12 +171,12 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
       reader.unknown();
     }
   }
-  if (!reader.failed() && (!telemetry.traces_file.empty() || !telemetry.metrics_file.empty()))
-    reader.fail(
-        "--traces-file and --metrics-file are not supported: the traced runs export "
-        "over OTLP/HTTP (see --otlp-endpoint)");
+  if (!reader.failed() && !telemetry.traces_file.empty() && !telemetry.otlp_endpoint.empty())
+    reader.fail("--traces-file and --otlp-endpoint exclude each other (one span destination)");
   if (reader.failed()) return usage_error(kCommand, reader.error());
   plan.config.service_name = telemetry.service_name;
+  plan.config.traces_file = telemetry.traces_file;
+  plan.config.metrics_file = telemetry.metrics_file;
   if (!telemetry.otlp_endpoint.empty()) {
     std::string base = telemetry.otlp_endpoint;
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -218,7 +222,7 @@ int run_bench(std::span<const std::string_view> args) {
 
   // First, while this process has no threads: the receiver is forked from it.
   std::optional<bench::DiscardingHttpSink> sink;
-  if (config.otlp_endpoint.empty()) {
+  if (config.otlp_endpoint.empty() && config.traces_file.empty()) {
     sink.emplace();
     if (!sink->ok()) {
       std::fputs("kafkatrace bench: cannot start the local OTLP receiver\n", stderr);

@@ -32,6 +32,8 @@ struct RunConfig {
   std::size_t count = 0;
   std::size_t size = 100;
   std::string otlp_endpoint{};  // http://HOST:PORT/v1/traces
+  std::string traces_file{};    // when set: spans go to this OTLP/JSON lines file instead
+  std::string metrics_file{};   // when set: the traced runs' metrics are appended here
   std::string service_name{};   // service.name of the traced runs' resource
   Progress* progress = nullptr;
 };
@@ -106,8 +108,9 @@ struct Stopwatch {
 // The tracer and meter providers of a mode: no-op for kTracingOff (what OTEL_SDK_DISABLED=true
 // gives); otherwise an SDK tracer provider (always_on, or parentbased_traceidratio 0.01 — the
 // consume runs pass `parent_based` false, see bench_consume.cpp) exporting OTLP/HTTP protobuf to
-// config.otlp_endpoint through a batch processor, and an SDK meter provider without a reader
-// (the cost of recording the metrics, nothing exported).
+// config.otlp_endpoint (or to config.traces_file) through a batch processor, and an SDK meter
+// provider whose reader (only with config.metrics_file) exports when the provider is destroyed:
+// recording costs the same, nothing is exported during the run.
 struct Telemetry {
   std::shared_ptr<otel::TracerProvider> tracer_provider;
   std::shared_ptr<otel::MeterProvider> meter_provider;

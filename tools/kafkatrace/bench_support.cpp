@@ -8,8 +8,10 @@
 #include <cstdlib>
 
 #include "bench_internal.h"
+#include "kafkatrace/exporters/otlp_file.h"
 #include "kafkatrace/exporters/otlp_http.h"
 #include "kafkatrace/otel/meter_provider.h"
+#include "kafkatrace/otel/periodic_reader.h"
 #include "kafkatrace/otel/processor.h"
 #include "kafkatrace/otel/sampler.h"
 #include "kafkatrace/otel/tracer.h"
@@ -58,16 +60,30 @@ Telemetry make_telemetry(Mode mode, const RunConfig& config, bool parent_based) 
     options.sampler =
         parent_based ? otel::make_parent_based_sampler(std::move(ratio)) : std::move(ratio);
   }
-  exporters::OtlpHttpExporterOptions exporter;
-  exporter.endpoint = config.otlp_endpoint;
+  std::unique_ptr<otel::SpanExporter> span_exporter;
+  if (!config.traces_file.empty()) {
+    span_exporter = exporters::make_otlp_file_exporter({.path = config.traces_file});
+  } else {
+    exporters::OtlpHttpExporterOptions exporter;
+    exporter.endpoint = config.otlp_endpoint;
+    span_exporter = exporters::make_otlp_http_exporter(exporter);
+  }
   otel::BatchOptions batch;  // the specification's defaults, but a queue that absorbs bursts
   batch.max_queue_size = 65536;
   batch.max_export_batch_size = 4096;
   batch.schedule_delay = std::chrono::milliseconds(200);
-  options.processors.push_back(
-      otel::make_batch_processor(exporters::make_otlp_http_exporter(exporter), batch));
+  options.processors.push_back(otel::make_batch_processor(std::move(span_exporter), batch));
+  otel::MeterProviderOptions meters{.resource = resource, .disabled = false};
+  if (!config.metrics_file.empty()) {
+    exporters::OtlpFileMetricExporterOptions file;
+    file.path = config.metrics_file;
+    // No export during the run (the interval outlasts it); the provider's shutdown exports.
+    meters.readers.push_back(otel::make_periodic_reader(
+        exporters::make_otlp_file_metric_exporter(std::move(file)),
+        {.interval = std::chrono::hours(24), .timeout = std::chrono::seconds(10)}));
+  }
   return {otel::make_tracer_provider(std::move(options)),
-          otel::make_meter_provider({.resource = resource, .disabled = false})};
+          otel::make_meter_provider(std::move(meters))};
 }
 
 Progress::Progress(std::size_t total, bool enabled)

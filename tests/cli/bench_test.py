@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""`kafkatrace bench`, small: one produce round of each mode on its own child broker.
+
+    bench_test.py KAFKATRACE_BINARY
+
+Checks: exit 0; stdout is the table then exactly one JSON line, whose figures agree with the
+table (msgs/s per mode, the traced run's ratio against tracing off); --traces-file holds the
+traced run's send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
+runs; --metrics-file holds messaging.client.sent.messages with the run's count; --service-name
+names the resource; usage errors exit 2 with nothing on stdout.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+NAME = "bench_test"
+COUNT = 3000
+SERVICE = "bench-under-test"
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print(f"{NAME}: FAIL: {message}", file=sys.stderr)
+    return condition
+
+
+def run(binary, *args, timeout=150):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    return subprocess.run([binary, "bench", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def otlp_lines(path, key):
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line)[key] for line in lines if line.strip()]
+
+
+def check_traces(path):
+    spans, services = [], set()
+    for resources in otlp_lines(path, "resourceSpans"):
+        for resource in resources:
+            for attribute in resource.get("resource", {}).get("attributes", []):
+                if attribute["key"] == "service.name":
+                    services.add(attribute["value"]["stringValue"])
+            for scope in resource["scopeSpans"]:
+                spans.extend(scope["spans"])
+    sends = [s for s in spans if s["kind"] == 4 and s["name"].startswith("send kafkatrace-bench-")]
+    # Exactly the traced run's records (plus at most a warm-up record): none from the others.
+    check(COUNT <= len(sends) <= COUNT + 1, f"{len(sends)} send spans in --traces-file, "
+                                            f"expected {COUNT} (the traced_100 run only)")
+    check(services == {SERVICE}, f"service.name {services}, expected {SERVICE}")
+
+
+def check_metrics(path):
+    sent = 0
+    for resources in otlp_lines(path, "resourceMetrics"):
+        for resource in resources:
+            for scope in resource["scopeMetrics"]:
+                for metric in scope["metrics"]:
+                    if metric["name"] == "messaging.client.sent.messages":
+                        sent += sum(int(p["asInt"]) for p in metric["sum"]["dataPoints"])
+    check(COUNT <= sent <= COUNT + 1, f"messaging.client.sent.messages = {sent}, "
+                                      f"expected {COUNT}")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(f"usage: {sys.argv[0]} KAFKATRACE_BINARY", file=sys.stderr)
+        return 2
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="kt-bench-") as work:
+        traces, metrics = os.path.join(work, "t.jsonl"), os.path.join(work, "m.jsonl")
+        result = run(binary, "--only", "produce", "-r", "1", "-n", str(COUNT), "--serial", "0",
+                     "--modes", "librdkafka,traced_off,traced_100", "--service-name", SERVICE,
+                     "--traces-file", traces, "--metrics-file", metrics)
+        if check(result.returncode == 0, f"bench exited {result.returncode}: {result.stderr}"):
+            lines = result.stdout.strip().splitlines()
+            check(len(lines) >= 4 and lines[-1].startswith("{"),
+                  f"expected a table then one JSON line, got {lines}")
+            report = json.loads(lines[-1])
+            produce = report.get("produce", {})
+            check(set(produce) == {"librdkafka", "traced_off", "traced_100"},
+                  f"modes in the JSON line: {sorted(produce)}")
+            table = {line.split()[0]: line.split() for line in lines[:-1]
+                     if line.split() and line.split()[0] in produce}
+            for mode, figures in produce.items():
+                check(figures["msgs_per_s"] > 0, f"{mode}: {figures['msgs_per_s']} msgs/s")
+                check(mode in table and int(table[mode][1]) == round(figures["msgs_per_s"]),
+                      f"{mode}: table row {table.get(mode)} and JSON {figures} disagree")
+            traced, off = produce.get("traced_100", {}), produce.get("traced_off", {})
+            if traced and off:
+                ratio = traced["msgs_per_s"] / off["msgs_per_s"]
+                check(abs(ratio - traced["ratio_vs_off"]) < 0.01,
+                      f"ratio_vs_off {traced['ratio_vs_off']} but msgs/s give {ratio:.4f}")
+            check_traces(traces)
+            check_metrics(metrics)
+        usage = run(binary, "-n", "many", timeout=20)
+        check(usage.returncode == 2 and usage.stdout == "" and usage.stderr,
+              f"bench -n many: exit {usage.returncode}, stdout {usage.stdout!r}")
+        both = run(binary, "--traces-file", traces, "--otlp-endpoint", "http://127.0.0.1:1",
+                   timeout=20)
+        check(both.returncode == 2, f"--traces-file with --otlp-endpoint: exit {both.returncode}")
+    if failures:
+        print(f"{NAME}: {len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print(f"{NAME}: PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
