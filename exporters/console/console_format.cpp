@@ -13,17 +13,6 @@ using console::append_quoted;
 using console::append_time;
 using console::append_value;
 
-std::string_view kind_name(otel::SpanKind kind) {
-  switch (kind) {
-    case otel::SpanKind::kInternal: return "INTERNAL";
-    case otel::SpanKind::kServer: return "SERVER";
-    case otel::SpanKind::kClient: return "CLIENT";
-    case otel::SpanKind::kProducer: return "PRODUCER";
-    case otel::SpanKind::kConsumer: return "CONSUMER";
-  }
-  return "UNKNOWN";
-}
-
 template <std::size_t N>
 void append_id(std::string& out, const otel::Id<N>& id) {
   char hex[otel::Id<N>::kHexSize];
@@ -46,7 +35,7 @@ std::string format_span_for_console(const otel::SpanData& span) {
   out += "span ";
   append_quoted(out, span.name);
   out += ' ';
-  out += kind_name(span.kind);
+  out += otel::span_kind_name(span.kind);
   out += "\n  trace_id   ";
   append_id(out, span.context.trace_id);
   out += "\n  span_id    ";

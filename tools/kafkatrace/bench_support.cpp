@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "bench_internal.h"
+#include "cli_telemetry.h"
 #include "kafkatrace/exporters/otlp_file.h"
 #include "kafkatrace/exporters/otlp_http.h"
 #include "kafkatrace/otel/meter_provider.h"
@@ -21,10 +22,7 @@ namespace {
 
 otel::Resource bench_resource(const RunConfig& config) {
   std::string name = config.service_name;
-  if (name.empty()) {
-    const char* from_environment = std::getenv("OTEL_SERVICE_NAME");
-    if (from_environment == nullptr || *from_environment == '\0') name = "kafkatrace-bench";
-  }
+  if (name.empty() && !environment_names_service()) name = "kafkatrace-bench";
   otel::Resource resource = otel::Resource::from_environment();
   if (name.empty()) return resource;
   return resource.merge(otel::Resource({{"service.name", otel::AttributeValue(name)}}));

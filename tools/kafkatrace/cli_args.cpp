@@ -71,4 +71,8 @@ std::optional<std::pair<std::string, std::string>> split_assignment(std::string_
   return std::pair{std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
 }
 
+void print_help(std::initializer_list<std::string_view> parts) {
+  for (const std::string_view part : parts) std::fwrite(part.data(), 1, part.size(), stdout);
+}
+
 }  // namespace kafkatrace::cli

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -50,6 +51,9 @@ class ArgReader {
 // Prints "kafkatrace COMMAND: MESSAGE\nTry 'kafkatrace COMMAND --help'." on stderr; returns
 // kExitUsage.
 int usage_error(std::string_view command, std::string_view message);
+
+// Writes the parts of a command's --help to stdout, in order.
+void print_help(std::initializer_list<std::string_view> parts);
 
 // Splits "name=value" at the first '='; nullopt when there is no '=' or the name is empty.
 std::optional<std::pair<std::string, std::string>> split_assignment(std::string_view text);

@@ -1,10 +1,12 @@
 #include "cli_telemetry.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <utility>
+#include <variant>
+
+#include "kafkatrace/otel/resource.h"
 
 namespace kafkatrace::cli {
 namespace {
@@ -51,24 +53,15 @@ std::string exporter_list(const char* exporter_variable, const char* signal_endp
   return list.empty() ? std::string("none") : list;
 }
 
-// True when OTEL_RESOURCE_ATTRIBUTES names a service.name (the user's choice, kept over the
-// command's default).
-bool resource_attributes_name_service() {
-  const std::optional<std::string> attributes = env("OTEL_RESOURCE_ATTRIBUTES");
-  if (!attributes) return false;
-  std::string_view rest = *attributes;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view key = rest.substr(0, std::min(comma, rest.find('=')));
-    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
-    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
-    if (key == "service.name") return true;
-    rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
-  }
-  return false;
-}
-
 }  // namespace
+
+bool environment_names_service() {
+  const otel::Resource resource = otel::Resource::from_environment();
+  const otel::AttributeValue* name = resource.find("service.name");
+  const std::string* text = name != nullptr ? std::get_if<std::string>(name) : nullptr;
+  // Resource::from_environment's fallback when neither variable names the service.
+  return text != nullptr && !text->starts_with("unknown_service:");
+}
 
 bool parse_telemetry_flag(ArgReader& reader, TelemetryFlags& flags) {
   std::string* target = nullptr;
@@ -101,7 +94,7 @@ CliTelemetry::CliTelemetry(const TelemetryFlags& flags, CliTelemetryOptions opti
   const bool endpoint_flag = !flags.otlp_endpoint.empty();
 
   std::string service_name = flags.service_name;
-  if (service_name.empty() && !env("OTEL_SERVICE_NAME") && !resource_attributes_name_service()) {
+  if (service_name.empty() && !environment_names_service()) {
     service_name = options.default_service_name;
   }
   std::optional<otel::Resource> resource;

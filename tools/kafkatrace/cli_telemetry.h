@@ -42,6 +42,10 @@ inline constexpr std::string_view kTelemetryHelp =
     "                        service.name in OTEL_RESOURCE_ATTRIBUTES, else kafkatrace;\n"
     "                        kafkatrace-demo for demo)\n";
 
+// True when OTEL_SERVICE_NAME or a service.name in OTEL_RESOURCE_ATTRIBUTES names the service
+// (the user's choice, kept over a command's default service name).
+bool environment_names_service();
+
 // If the reader's current flag is one of the above, reads its value into `flags` and returns
 // true; otherwise returns false and reads nothing.
 bool parse_telemetry_flag(ArgReader& reader, TelemetryFlags& flags);

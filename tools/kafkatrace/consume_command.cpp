@@ -88,10 +88,7 @@ std::optional<ConsumeFlags> parse(std::span<const std::string_view> args, int& e
   ArgReader reader(args);
   while (reader.next()) {
     if (reader.is("-h", "--help")) {
-      for (const std::string_view part :
-           {kHelpHead, kPropertyHelp, kHelpMiddle, kTelemetryHelp, kHelpTail}) {
-        std::fwrite(part.data(), 1, part.size(), stdout);
-      }
+      print_help({kHelpHead, kPropertyHelp, kHelpMiddle, kTelemetryHelp, kHelpTail});
       exit_code = kExitOk;
       return std::nullopt;
     }

@@ -114,9 +114,7 @@ int run_demo(std::span<const std::string_view> args) {
   }
   if (reader.failed()) return usage_error(kCommand, reader.error());
   if (flags.help) {
-    std::printf("%.*s%.*s%.*s", static_cast<int>(kHelp.size()), kHelp.data(),
-                static_cast<int>(kTelemetryHelp.size()), kTelemetryHelp.data(),
-                static_cast<int>(kHelpTail.size()), kHelpTail.data());
+    print_help({kHelp, kTelemetryHelp, kHelpTail});
     return kExitOk;
   }
 

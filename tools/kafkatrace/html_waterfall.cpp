@@ -79,7 +79,7 @@ std::string row_html(const WaterfallRow& row, const WaterfallTrace& trace) {
   std::snprintf(geometry, sizeof geometry, "left:%.1f%%;width:%.1f%%",
                 static_cast<double>(cells.offset) * 100.0 / kBarResolution,
                 static_cast<double>(cells.length) * 100.0 / kBarResolution);
-  const std::string kind(kind_name(span.kind));
+  const std::string kind(otel::span_kind_name(span.kind));
   const bool error = span.status_code == otel::StatusCode::kError;
   const std::uint64_t duration = span.end_time_unix_nano >= span.start_time_unix_nano
                                      ? span.end_time_unix_nano - span.start_time_unix_nano

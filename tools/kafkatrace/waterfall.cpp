@@ -94,17 +94,6 @@ std::vector<WaterfallTrace> build_waterfall(std::vector<otel::SpanData> spans) {
   return traces;
 }
 
-std::string_view kind_name(otel::SpanKind kind) noexcept {
-  switch (kind) {
-    case otel::SpanKind::kInternal: return "INTERNAL";
-    case otel::SpanKind::kServer: return "SERVER";
-    case otel::SpanKind::kClient: return "CLIENT";
-    case otel::SpanKind::kProducer: return "PRODUCER";
-    case otel::SpanKind::kConsumer: return "CONSUMER";
-  }
-  return "UNKNOWN";
-}
-
 std::string format_duration(std::uint64_t nanoseconds) {
   struct Unit {
     double size;

@@ -47,9 +47,6 @@ struct WaterfallTrace {
 // with forged ids) is broken by showing the span as a root.
 std::vector<WaterfallTrace> build_waterfall(std::vector<otel::SpanData> spans);
 
-// "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER".
-std::string_view kind_name(otel::SpanKind kind) noexcept;
-
 // A duration for people: "850 ns", "12.3 µs", "4.56 ms", "1.23 s", "2m 03s" (3 significant
 // digits below a minute).
 std::string format_duration(std::uint64_t nanoseconds);

@@ -138,8 +138,8 @@ std::string render_text(const std::vector<WaterfallTrace>& traces, const TextSty
       }
       std::string line =
           paint(kDim, name.substr(0, prefix_bytes)) + name.substr(prefix_bytes) + ' ' +
-          paint(kind_color(row.span.kind), fit(kind_name(row.span.kind), kKindWidth)) + ' ' +
-          duration + ' ' + bar(row, trace, bar_width, paint);
+          paint(kind_color(row.span.kind), fit(otel::span_kind_name(row.span.kind), kKindWidth)) +
+          ' ' + duration + ' ' + bar(row, trace, bar_width, paint);
       const std::string extra = attributes(row, paint);
       if (!extra.empty()) line += ' ' + extra;
       out += line + '\n';

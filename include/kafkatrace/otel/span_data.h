@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafkatrace/otel/attribute.h"
@@ -27,6 +28,18 @@ enum class SpanKind : std::uint8_t {
   kProducer = 4,
   kConsumer = 5,
 };
+
+// "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER" (as the console exporter prints them).
+constexpr std::string_view span_kind_name(SpanKind kind) noexcept {
+  switch (kind) {
+    case SpanKind::kInternal: return "INTERNAL";
+    case SpanKind::kServer: return "SERVER";
+    case SpanKind::kClient: return "CLIENT";
+    case SpanKind::kProducer: return "PRODUCER";
+    case SpanKind::kConsumer: return "CONSUMER";
+  }
+  return "UNKNOWN";
+}
 
 enum class StatusCode : std::uint8_t { kUnset = 0, kOk = 1, kError = 2 };
 
