@@ -36,48 +36,40 @@ bool monotonic(const SyncStorage& storage) noexcept {
   return storage.descriptor().kind == InstrumentKind::kCounter;
 }
 
-}  // namespace
-
-void add_to_sum(SyncStorage* storage, double value,
-                std::span<const MetricAttribute> attributes) noexcept {
+void add_to_stream(SyncStorage* storage, Stream* stream, double value) noexcept {
   if (std::isnan(value) || (value < 0 && monotonic(*storage))) {
     storage->count_dropped();
     return;
   }
+  if (stream == nullptr) return;
   if (!storage->is_double()) {
     // An int64 stream given a double (only through a mismatched handle): round it.
-    add_to_sum(storage, static_cast<std::int64_t>(std::llround(value)), attributes);
-    return;
+    stream->cells.int_sum.fetch_add(std::llround(value), std::memory_order_relaxed);
+  } else {
+    stream->cells.double_sum.fetch_add(value, std::memory_order_relaxed);
   }
-  Stream* stream = storage->find_stream(attributes);
-  if (stream == nullptr) return;
-  stream->cells.double_sum.fetch_add(value, std::memory_order_relaxed);
   mark_dirty(*stream);
 }
 
-void add_to_sum(SyncStorage* storage, std::int64_t value,
-                std::span<const MetricAttribute> attributes) noexcept {
+void add_to_stream(SyncStorage* storage, Stream* stream, std::int64_t value) noexcept {
   if (value < 0 && monotonic(*storage)) {
     storage->count_dropped();
     return;
   }
-  if (storage->is_double()) {
-    add_to_sum(storage, static_cast<double>(value), attributes);
-    return;
-  }
-  Stream* stream = storage->find_stream(attributes);
   if (stream == nullptr) return;
-  stream->cells.int_sum.fetch_add(value, std::memory_order_relaxed);
+  if (storage->is_double()) {
+    stream->cells.double_sum.fetch_add(static_cast<double>(value), std::memory_order_relaxed);
+  } else {
+    stream->cells.int_sum.fetch_add(value, std::memory_order_relaxed);
+  }
   mark_dirty(*stream);
 }
 
-void record_to_histogram(SyncStorage* storage, double value,
-                         std::span<const MetricAttribute> attributes) noexcept {
+void record_to_stream(SyncStorage* storage, Stream* stream, double value) noexcept {
   if (std::isnan(value)) {
     storage->count_dropped();
     return;
   }
-  Stream* stream = storage->find_stream(attributes);
   if (stream == nullptr) return;
   auto& cells = stream->cells;
   cells.double_sum.fetch_add(value, std::memory_order_relaxed);
@@ -85,6 +77,47 @@ void record_to_histogram(SyncStorage* storage, double value,
   update_max(cells.max, value);
   // Last, with release: the collector drains buckets first (see metric_storage.h).
   stream->buckets[storage->bucket_index(value)].fetch_add(1, std::memory_order_release);
+}
+
+// A measurement that will be dropped anyway is not worth a lookup (nor a new series).
+bool droppable(const SyncStorage& storage, double value) noexcept {
+  return std::isnan(value) || (value < 0 && storage.descriptor().kind == InstrumentKind::kCounter);
+}
+
+}  // namespace
+
+Stream* bind_stream(SyncStorage* storage, std::span<const MetricAttribute> attributes) noexcept {
+  return storage->find_stream(attributes);  // null (and counted) only when out of memory
+}
+
+void add_to_sum(SyncStorage* storage, double value,
+                std::span<const MetricAttribute> attributes) noexcept {
+  add_to_stream(storage, droppable(*storage, value) ? nullptr : storage->find_stream(attributes),
+                value);
+}
+
+void add_to_sum(SyncStorage* storage, std::int64_t value,
+                std::span<const MetricAttribute> attributes) noexcept {
+  add_to_stream(storage,
+                value < 0 && monotonic(*storage) ? nullptr : storage->find_stream(attributes),
+                value);
+}
+
+void record_to_histogram(SyncStorage* storage, double value,
+                         std::span<const MetricAttribute> attributes) noexcept {
+  record_to_stream(storage, std::isnan(value) ? nullptr : storage->find_stream(attributes), value);
+}
+
+void add_to_bound_sum(SyncStorage* storage, Stream* stream, std::int64_t value) noexcept {
+  add_to_stream(storage, stream, value);
+}
+
+void add_to_bound_sum(SyncStorage* storage, Stream* stream, double value) noexcept {
+  add_to_stream(storage, stream, value);
+}
+
+void record_to_bound_histogram(SyncStorage* storage, Stream* stream, double value) noexcept {
+  record_to_stream(storage, stream, value);
 }
 
 }  // namespace internal

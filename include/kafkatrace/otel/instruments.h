@@ -12,7 +12,8 @@
 // hash table, then updated with relaxed atomics); a new attribute set takes a mutex and
 // allocates once. Attributes are views, valid during the
 // call; their order does not matter. A default-constructed handle (or one from a disabled or
-// no-op provider) does nothing and costs a null check.
+// no-op provider) does nothing and costs a null check. For one attribute set recorded again and
+// again, bind() it (bound_instruments.h): recording then skips the lookup.
 // Lifetime: handles are cheap to copy and keep the provider's aggregation state alive; what was
 // recorded keeps being exported after the handle is gone.
 #pragma once
@@ -29,6 +30,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kafkatrace/otel/bound_instruments.h"
 #include "kafkatrace/otel/span.h"  // AttributeArg
 
 namespace kafkatrace::otel {
@@ -61,6 +63,8 @@ void add_to_sum(SyncStorage* storage, double value,
                 std::span<const MetricAttribute> attributes) noexcept;
 void record_to_histogram(SyncStorage* storage, double value,
                          std::span<const MetricAttribute> attributes) noexcept;
+// The series of `attributes` (created if new; null when out of memory), for bound handles.
+Stream* bind_stream(SyncStorage* storage, std::span<const MetricAttribute> attributes) noexcept;
 }  // namespace internal
 
 namespace detail {
@@ -84,6 +88,14 @@ class Counter final {
   void add(T value, std::span<const MetricAttribute> attributes) const noexcept {
     if (storage_) internal::add_to_sum(storage_.get(), value, attributes);
   }
+  // This instrument with `attributes` resolved once (bound_instruments.h).
+  BoundCounter<T> bind(std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind(detail::as_span(attributes));
+  }
+  BoundCounter<T> bind(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
+  }
   bool enabled() const noexcept { return storage_ != nullptr; }
 
  private:
@@ -103,6 +115,14 @@ class UpDownCounter final {
   }
   void add(T value, std::span<const MetricAttribute> attributes) const noexcept {
     if (storage_) internal::add_to_sum(storage_.get(), value, attributes);
+  }
+  // This instrument with `attributes` resolved once (bound_instruments.h).
+  BoundCounter<T> bind(std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind(detail::as_span(attributes));
+  }
+  BoundCounter<T> bind(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
   }
   bool enabled() const noexcept { return storage_ != nullptr; }
 
@@ -130,6 +150,14 @@ class Histogram final {
     if (storage_) {
       internal::record_to_histogram(storage_.get(), static_cast<double>(value), attributes);
     }
+  }
+  // This instrument with `attributes` resolved once (bound_instruments.h).
+  BoundHistogram<T> bind(std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind(detail::as_span(attributes));
+  }
+  BoundHistogram<T> bind(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
   }
   bool enabled() const noexcept { return storage_ != nullptr; }
 

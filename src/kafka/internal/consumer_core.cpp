@@ -240,16 +240,8 @@ std::optional<ConsumedMessage> ConsumerCore::admit(rd_kafka_message_t* raw,
   message.context_ = message.producer_context_;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.client_consumed_messages.add(1, {{mm::kSystem, mm::kSystemKafka},
-                                            {mm::kOperationName, semconv::kOperationNamePoll},
-                                            {mm::kDestinationName, state.name},
-                                            {mm::kConsumerGroupName, options_.group_id}});
-  metrics_.client_operation_duration.record(seconds,
-                                            {{mm::kSystem, mm::kSystemKafka},
-                                             {mm::kOperationName, semconv::kOperationNamePoll},
-                                             {mm::kOperationType, semconv::kOperationTypeReceive},
-                                             {mm::kDestinationName, state.name},
-                                             {mm::kConsumerGroupName, options_.group_id}});
+  state.consumed.add(1);
+  state.poll_duration.record(seconds);
   return message;
 }
 

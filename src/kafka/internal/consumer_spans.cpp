@@ -73,9 +73,7 @@ void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
   const double seconds =
       std::chrono::duration<double>(now.value_or(std::chrono::system_clock::now()) - *timestamp)
           .count();
-  end_to_end_.record(seconds < 0 ? 0.0 : seconds, {{mm::kSystem, mm::kSystemKafka},
-                                                   {mm::kDestinationName, message.topic()},
-                                                   {mm::kConsumerGroupName, options_.group_id}});
+  topic_state(message.topic()).end_to_end.record(seconds < 0 ? 0.0 : seconds);
 }
 
 void ConsumerCore::start_process_span(
@@ -144,10 +142,7 @@ void ConsumerCore::end_process_span(ConsumedMessage& message, const HandlerResul
                                                {mm::kConsumerGroupName, options_.group_id},
                                                {mm::kErrorType, type}});
   } else {
-    metrics_.process_duration.record(seconds, {{mm::kSystem, mm::kSystemKafka},
-                                               {mm::kOperationName, sc::kOperationNameProcess},
-                                               {mm::kDestinationName, message.topic()},
-                                               {mm::kConsumerGroupName, options_.group_id}});
+    topic_state(message.topic()).process_duration.record(seconds);
   }
 }
 

@@ -190,6 +190,13 @@ void ProducerTelemetry::end_send(otel::BackendSpan* span, const DeliveryResult& 
   if (span != nullptr) span->end(std::nullopt);
 
   const double seconds = std::chrono::duration<double>(elapsed).count();
+  if (!result.error) {
+    if (const SentMetrics* bound = sent_metrics(result.topic)) {
+      bound->sent.add(1);
+      bound->duration.record(seconds);
+      return;
+    }
+  }
   const std::array<otel::MetricAttribute, 5> attributes{{
       {mm::kSystem, mm::kSystemKafka},
       {mm::kOperationName, sc::kOperationNameSend},
@@ -209,6 +216,23 @@ void ProducerTelemetry::end_send(otel::BackendSpan* span, const DeliveryResult& 
     metrics_.client_sent_messages.add(1, all.first(base));
     metrics_.client_operation_duration.record(seconds, all.first(base + 1));
   }
+}
+
+const ProducerTelemetry::SentMetrics* ProducerTelemetry::sent_metrics(
+    std::string_view topic) const noexcept {
+  if (const SentMetrics* found = sent_bindings_.find(topic)) return found;
+  return sent_bindings_.add(topic, [&] {
+    // The attributes of the unbound path below, without error.type.
+    const std::array<otel::MetricAttribute, 4> attributes{{
+        {mm::kSystem, mm::kSystemKafka},
+        {mm::kOperationName, sc::kOperationNameSend},
+        {mm::kDestinationName, topic},
+        {mm::kOperationType, sc::kOperationTypeSend},
+    }};
+    const std::span<const otel::MetricAttribute> all(attributes);
+    return SentMetrics{metrics_.client_sent_messages.bind(all.first(3)),
+                       metrics_.client_operation_duration.bind(all)};
+  });
 }
 
 std::shared_ptr<otel::BackendSpan> ProducerTelemetry::start_batch(

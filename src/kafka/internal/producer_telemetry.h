@@ -1,8 +1,9 @@
 // ProducerTelemetry: the spans, header injection and metrics of TracedProducer, kept apart from
 // the librdkafka plumbing (producer_core.h). Uses the tracing core only through TracingBackend.
 //
-// Threading: immutable after construction; every method may run on any thread at once
-// (start_* on the sending thread, end_* on the poll thread). Nothing throws.
+// Threading: immutable after construction (but for the per-topic metric bindings, which are
+// thread-safe); every method may run on any thread at once (start_* on the sending thread, end_*
+// on the poll thread). Nothing throws.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "kafka/internal/topic_bindings.h"
 #include "kafkatrace/kafka/record.h"
 #include "kafkatrace/kafka/semconv.h"
 #include "kafkatrace/otel/messaging_metrics.h"
@@ -58,8 +60,16 @@ class ProducerTelemetry {
   void end_batch(otel::BackendSpan& span, std::span<const DeliveryResult> results) const noexcept;
 
  private:
+  // The metrics of a successful send to one topic, bound once.
+  struct SentMetrics {
+    otel::BoundCounter<std::int64_t> sent;
+    otel::BoundHistogram<double> duration;
+  };
+  const SentMetrics* sent_metrics(std::string_view topic) const noexcept;
+
   std::shared_ptr<otel::TracingBackend> backend_;
   otel::MessagingMetrics metrics_;
+  mutable TopicBindings<SentMetrics> sent_bindings_;
   semconv::SemconvMode mode_;
   std::string client_id_;
   ServerEndpoint server_;
