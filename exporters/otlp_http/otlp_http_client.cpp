@@ -86,6 +86,14 @@ bool OtlpHttpClient::force_flush(std::chrono::microseconds timeout) noexcept {
   return idle_.wait_for(lock, timeout, [this] { return !busy_; });
 }
 
+void OtlpHttpClient::stop_retrying() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    no_retries_ = true;
+  }
+  wake_.notify_all();
+}
+
 bool OtlpHttpClient::shutdown(std::chrono::microseconds timeout) noexcept {
   std::unique_lock lock(mutex_);
   shutdown_ = true;
@@ -126,7 +134,7 @@ otel::ExportResult OtlpHttpClient::deliver(std::string_view body, std::string_vi
       return fail(items, count, what + "; next retry would pass the export timeout");
     }
     std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, delay, [this] { return shutdown_; })) {
+    if (wake_.wait_for(lock, delay, [this] { return shutdown_ || no_retries_; })) {
       return fail(items, count, what + "; retry cancelled by shutdown");
     }
   }

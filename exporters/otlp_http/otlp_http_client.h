@@ -38,6 +38,9 @@ class OtlpHttpClient {
                                  const std::function<std::string_view()>& encode) noexcept;
   // Waits for an export in progress (exports are synchronous, nothing is buffered).
   bool force_flush(std::chrono::microseconds timeout) noexcept;
+  // From now on a failed attempt is not retried (a backoff wait in progress ends at once);
+  // exports still go out. For the last exports before a shutdown.
+  void stop_retrying() noexcept;
   // Cuts backoff waits short, waits up to `timeout`, then aborts a transfer still running.
   bool shutdown(std::chrono::microseconds timeout) noexcept;
 
@@ -62,6 +65,7 @@ class OtlpHttpClient {
   std::condition_variable wake_;
   bool busy_ = false;
   bool shutdown_ = false;
+  bool no_retries_ = false;
   std::atomic<bool> abort_{false};
 };
 

@@ -22,6 +22,7 @@ class OtlpHttpExporter final : public otel::SpanExporter {
   bool force_flush(std::chrono::microseconds timeout) noexcept override {
     return client_.force_flush(timeout);
   }
+  void begin_shutdown() noexcept override { client_.stop_retrying(); }
   bool shutdown(std::chrono::microseconds timeout) noexcept override {
     return client_.shutdown(timeout);
   }

@@ -169,10 +169,15 @@ class BatchProcessor final : public SpanProcessor {
     const auto deadline = Clock::now() + timeout;
     bool finished = false;
     {
-      std::unique_lock lock(state_->mutex);
+      std::lock_guard lock(state_->mutex);
       if (shut_down_) return true;
       shut_down_ = true;
       state_->accepting.store(false, std::memory_order_relaxed);
+    }
+    // Outside our lock (it calls into the exporter): the last drain gets one attempt per batch.
+    state_->exporter->begin_shutdown();
+    {
+      std::unique_lock lock(state_->mutex);
       state_->stop = true;
       state_->wake.notify_one();
       finished = state_->progress.wait_until(lock, deadline, [&] { return state_->worker_done; });

@@ -10,6 +10,7 @@
 
 #include "kafkatrace/exporters/otlp_http.h"
 #include "kafkatrace/log.h"
+#include "kafkatrace/otel/processor.h"
 #include "otlp_http/http_session.h"
 #include "support/http_test_server.h"
 #include "support/protobuf_decoder.h"
@@ -246,6 +247,25 @@ TEST_F(OtlpHttpExporterTest, ShutdownCutsABackoffWaitShort) {
   EXPECT_TRUE(exporter->shutdown(std::chrono::seconds(5)));
   EXPECT_EQ(result.get(), otel::ExportResult::kFailure);
   EXPECT_LT(Clock::now() - start, milliseconds(2000));
+}
+
+// A batch processor shutting down over an endpoint that answers 503 gives its last batch one
+// attempt instead of backing off until the shutdown timeout; the spans count as failed.
+TEST_F(OtlpHttpExporterTest, BatchShutdownWithAFailingEndpointDoesNotRetry) {
+  for (int i = 0; i < 10; ++i) server_.push_response(respond(503, {{"Retry-After", "2"}}));
+  auto opts = options();
+  opts.timeout = milliseconds(30000);
+  auto processor = otel::make_batch_processor(
+      make_otlp_http_exporter(opts),
+      {.max_queue_size = 64, .schedule_delay = std::chrono::hours(1), .max_export_batch_size = 8});
+  for (int i = 0; i < 6; ++i) processor->on_end(testing::make_root_span("queued"));
+  const auto start = Clock::now();
+  EXPECT_TRUE(processor->shutdown(std::chrono::seconds(20)));
+  EXPECT_LT(Clock::now() - start, milliseconds(1500));  // a retry would wait 2 s
+  EXPECT_EQ(server_.request_count(), 1u);               // one batch (the drain), one attempt
+  const auto stats = processor->stats();
+  EXPECT_EQ(stats.spans_export_failed, 6u);
+  EXPECT_EQ(stats.spans_exported, 0u);
 }
 
 }  // namespace
