@@ -51,7 +51,13 @@ std::unique_ptr<SpanData> acquire_span_data() {
     reset(*data);
     return std::unique_ptr<SpanData>(data);
   }
-  return std::make_unique<SpanData>();
+  // A new one (the pool is empty: more spans in flight than it held) gets room for the
+  // attributes of a typical instrumented span at once (a Kafka send span has 10-12), instead of
+  // growing its vector five times while they are set.
+  constexpr std::size_t kInitialAttributeSlots = 16;
+  auto data = std::make_unique<SpanData>();
+  data->attributes.reserve(kInitialAttributeSlots);
+  return data;
 }
 
 void reserve_span_data(std::size_t count) noexcept {
