@@ -113,16 +113,27 @@ std::shared_ptr<Span> Tracer::start_span(std::string_view name,
 
     internal::IdGenerator& ids = internal::thread_id_generator();
     const bool has_parent = internal::has_valid_ids(parent_context);
-    const TraceId trace_id = has_parent ? parent_context.trace_id : ids.trace_id();
+    TraceId trace_id;
+    SpanId span_id;
+    if (has_parent) {
+      trace_id = parent_context.trace_id;
+      span_id = ids.span_id();
+    } else {
+      ids.root_ids(trace_id, span_id);
+    }
     const internal::SamplerPlan& plan = state->sampler_plan();
     if (plan.builtin()) {
       const bool sampled =
           plan.decide(has_parent, parent_context, trace_id) == SamplingDecision::kRecordAndSample;
-      SpanContext context{trace_id, ids.span_id(),
-                          TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,
-                          parent_context.trace_state};
-      if (!sampled) return non_recording_valid(std::move(context));
-      return start_recording(state_, scope_, name, options, parent, std::move(context), {});
+      if (!sampled) {
+        // Built in place: no intermediate SpanContext to copy or move (see span.h).
+        return std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, trace_id, span_id,
+                                          TraceFlags{}, parent_context.trace_state);
+      }
+      return start_recording(state_, scope_, name, options, parent,
+                             SpanContext{trace_id, span_id, TraceFlags{TraceFlags::kSampled}, false,
+                                         parent_context.trace_state},
+                             {});
     }
 
     const std::span<const SpanAttribute> attributes(options.attributes.begin(),
@@ -130,7 +141,7 @@ std::shared_ptr<Span> Tracer::start_span(std::string_view name,
     SamplingResult result = state->sampler().should_sample(
         {parent, trace_id, name, options.kind, attributes, options.links});
     const bool sampled = result.decision == SamplingDecision::kRecordAndSample;
-    SpanContext context{trace_id, ids.span_id(),
+    SpanContext context{trace_id, span_id,
                         TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,
                         std::move(result.trace_state)};
     if (result.decision == SamplingDecision::kDrop) return non_recording_valid(std::move(context));

@@ -133,6 +133,33 @@ TEST(Tracer, DroppedSpanKeepsParentTraceAndIsNotRecording) {
   EXPECT_EQ(pipeline.provider->stats().spans_started, 0u);
 }
 
+// The parent's tracestate travels on with the child, dropped or sampled (W3C Trace Context),
+// and a dropped root span has fresh, distinct ids and none.
+TEST(Tracer, ChildrenCarryTheParentsTraceState) {
+  const TraceState vendors = TraceState::parse("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
+  ASSERT_EQ(vendors.size(), 2u);
+  for (const bool sampled : {false, true}) {
+    auto pipeline = make_pipeline(make_parent_based_sampler(make_always_on_sampler()));
+    const SpanContext remote{TraceId::random(), SpanId::random(),
+                             TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, true,
+                             vendors};
+    auto span = pipeline.tracer.start_span("x", {.parent = Context{}.with_span_context(remote)});
+    EXPECT_EQ(span->is_recording(), sampled);
+    EXPECT_EQ(span->context().trace_id, remote.trace_id);
+    EXPECT_NE(span->context().span_id, remote.span_id);
+    EXPECT_FALSE(span->context().is_remote);
+    EXPECT_EQ(span->context().trace_state, vendors) << "sampled=" << sampled;
+    span->end();
+  }
+  auto dropping = make_pipeline(make_always_off_sampler());
+  auto first = dropping.tracer.start_span("root");
+  auto second = dropping.tracer.start_span("root");
+  EXPECT_TRUE(first->context().is_valid());
+  EXPECT_NE(first->context().trace_id, second->context().trace_id);
+  EXPECT_NE(first->context().span_id, second->context().span_id);
+  EXPECT_EQ(first->context().trace_state.size(), 0u);
+}
+
 TEST(Tracer, NoopProviderPropagatesParentContext) {
   auto provider = make_noop_tracer_provider();
   auto tracer = provider->get_tracer("noop");

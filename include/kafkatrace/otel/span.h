@@ -106,6 +106,12 @@ class Span final : public BackendSpan {
  public:
   // A non-recording span that carries `context` (what unsampled and no-op spans are).
   explicit Span(SpanContext context) noexcept : context_(std::move(context)) {}
+  // The same, built in place from its parts (what the tracer does for a dropped span).
+  Span(const TraceId& trace_id, const SpanId& span_id, TraceFlags flags,
+       const TraceState& trace_state) noexcept
+      : context_{trace_id, span_id, flags, false, {}} {
+    if (trace_state.size() != 0) context_.trace_state = trace_state;  // most traces have none
+  }
   // Internal: a recording span; only Tracer::start_span constructs these.
   // `attribute_count`: how many leading elements of data->attributes are live.
   Span(SpanContext context, std::unique_ptr<SpanData> data, std::uint32_t attribute_count,

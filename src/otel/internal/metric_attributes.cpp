@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <functional>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 #include <variant>
@@ -21,8 +21,62 @@ constexpr std::uint64_t mix(std::uint64_t x) noexcept {
   return x;
 }
 
+std::uint64_t load64(const char* bytes) noexcept {
+  std::uint64_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+std::uint64_t load32(const char* bytes) noexcept {
+  std::uint32_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// 64x64 -> 128-bit multiply, folded: one multiply mixes both words thoroughly.
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 Uint128;
+std::uint64_t fold(std::uint64_t a, std::uint64_t b) noexcept {
+  const Uint128 product = static_cast<Uint128>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+#else
+std::uint64_t fold(std::uint64_t a, std::uint64_t b) noexcept {
+  return mix(a ^ mix(b));
+}
+#endif
+
+// Attribute keys and values are short: read them a word at a time (overlapping reads cover
+// the tail) rather than byte by byte. Process-local: the values are never stored or sent.
 std::uint64_t hash_bytes(std::string_view text) noexcept {
-  return std::hash<std::string_view>{}(text);
+  constexpr std::uint64_t kSecret = 0xa0761d6478bd642fULL;
+  const char* data = text.data();
+  std::size_t size = text.size();
+  std::uint64_t seed = kMultiplier ^ (size * kSecret);
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (size <= 16) {
+    if (size >= 8) {
+      a = load64(data);
+      b = load64(data + size - 8);
+    } else if (size >= 4) {
+      a = load32(data);
+      b = load32(data + size - 4);
+    } else if (size > 0) {
+      a = (std::uint64_t{static_cast<unsigned char>(data[0])} << 16) |
+          (std::uint64_t{static_cast<unsigned char>(data[size / 2])} << 8) |
+          static_cast<unsigned char>(data[size - 1]);
+    }
+  } else {
+    const char* const end = data + size;
+    while (end - data > 16) {
+      seed = fold(load64(data) ^ kSecret, load64(data + 8) ^ seed);
+      data += 16;
+    }
+    a = load64(end - 16);
+    b = load64(end - 8);
+  }
+  return fold(a ^ kSecret ^ size, fold(b ^ seed, kMultiplier));
 }
 
 // Every value hashes as (type tag, payload) so that a view and its owning copy agree.
