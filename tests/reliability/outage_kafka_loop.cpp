@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace kafkatrace::reliability {
 namespace {
@@ -12,20 +13,21 @@ using namespace std::chrono_literals;
 }  // namespace
 
 KafkaLoop::KafkaLoop(const std::string& bootstrap, std::string topic,
-                     std::shared_ptr<otel::TracingBackend> tracing)
+                     std::shared_ptr<otel::TracingBackend> tracing, std::uint64_t prefetch_messages)
     : topic_(std::move(topic)) {
   auto producer =
       kafka::TracedProducer::create({.bootstrap_servers = bootstrap,
                                      .tracing = tracing,
                                      .semconv_mode = kafka::semconv::SemconvMode::kCurrent});
-  auto consumer =
-      kafka::TracedConsumer::create({.bootstrap_servers = bootstrap,
-                                     .group_id = topic_ + "-group",
-                                     .topics = {topic_},
-                                     .auto_offset_reset = "earliest",
-                                     .statistics_interval = 0ms,
-                                     .tracing = std::move(tracing),
-                                     .semconv_mode = kafka::semconv::SemconvMode::kCurrent});
+  auto consumer = kafka::TracedConsumer::create(
+      {.bootstrap_servers = bootstrap,
+       .group_id = topic_ + "-group",
+       .topics = {topic_},
+       .auto_offset_reset = "earliest",
+       .properties = {{"queued.min.messages", std::to_string(prefetch_messages)}},
+       .statistics_interval = 0ms,
+       .tracing = std::move(tracing),
+       .semconv_mode = kafka::semconv::SemconvMode::kCurrent});
   if (!producer || !consumer) {
     std::fprintf(stderr, "kafka clients: %s%s\n", producer.error.c_str(), consumer.error.c_str());
     std::exit(2);
