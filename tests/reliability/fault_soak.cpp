@@ -20,6 +20,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kafkatrace/kafka/broker.h"
 #include "kafkatrace/kafka/consumer.h"
@@ -127,11 +128,17 @@ class GroupMember {
   std::thread thread_;
 };
 
-// Records ever appended to the topic: the sum over partitions of the high watermark (the mock
-// trims old records beyond 5 MB per partition, so the low watermark may have moved). Leaders
-// were moved, so a query may first reach a former leader: retried for up to 30 s.
-std::uint64_t topic_records(rd_kafka_t* handle) {
-  std::uint64_t total = 0;
+// The topic's watermarks at the end. `records`: records ever appended (the sum of the high
+// watermarks); `log_start`: each partition's low watermark. The embedded broker (librdkafka
+// 2.0.2's mock) keeps about 5 MB per partition and deletes older records, consumed or not.
+// Leaders were moved, so a query may first reach a former leader: retried for up to 30 s.
+struct TopicWatermarks {
+  std::uint64_t records = 0;
+  std::vector<std::int64_t> log_start = std::vector<std::int64_t>(kPartitions, 0);
+};
+
+TopicWatermarks topic_watermarks(rd_kafka_t* handle) {
+  TopicWatermarks marks;
   for (int partition = 0; partition < kPartitions; ++partition) {
     std::int64_t low = 0, high = 0;
     rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -144,9 +151,10 @@ std::uint64_t topic_records(rd_kafka_t* handle) {
       std::fprintf(stderr, "watermarks of partition %d: %s\n", partition, rd_kafka_err2str(error));
       continue;
     }
-    total += static_cast<std::uint64_t>(high);
+    marks.records += static_cast<std::uint64_t>(high);
+    marks.log_start[static_cast<std::size_t>(partition)] = low;
   }
-  return total;
+  return marks;
 }
 
 int run(int argc, char** argv) {
@@ -241,10 +249,10 @@ int run(int argc, char** argv) {
   const bool flushed = producer.flush(30s);
   const kafka::RunSummary second = member->stop();
   member.reset();
-  const std::uint64_t records = topic_records(producer.handle());
+  const TopicWatermarks marks = topic_watermarks(producer.handle());
   created.producer.reset();  // every send span ended
   provider->force_flush();
-  const SoakFigures f = ledger->figures(records);
+  const SoakFigures f = ledger->figures(marks.records, marks.log_start);
   const otel::TracerStats stats = provider->stats();
 
   const bool ok = f.lost == 0 && f.producer_duplicates == 0 && f.trace_share == 1.0 && restarted &&
@@ -257,6 +265,8 @@ int run(int argc, char** argv) {
   report.add("missing_delivery_reports", f.missing_reports);
   report.add("topic_records", f.topic_records);
   report.add("lost", f.lost);
+  report.add("lost_below_log_start", f.lost_below_log_start);
+  report.add("records_deleted_by_broker_retention", f.records_below_log_start);
   report.add("producer_duplicates", f.producer_duplicates);
   report.add("consumer_duplicates", f.consumer_duplicates);
   report.add("processed", f.processed);

@@ -117,7 +117,8 @@ void SoakLedger::on_foreign_span() {
   ++foreign_spans_;
 }
 
-SoakFigures SoakLedger::figures(std::uint64_t topic_records) const {
+SoakFigures SoakLedger::figures(std::uint64_t topic_records,
+                                const std::vector<std::int64_t>& log_start) const {
   std::lock_guard lock(mutex_);
   SoakFigures f;
   f.messages = messages_;
@@ -151,6 +152,19 @@ SoakFigures SoakLedger::figures(std::uint64_t topic_records) const {
       ++f.report_mismatches;
   }
   f.lost = messages_ - distinct_seqs;
+  for (const std::int64_t start : log_start)
+    f.records_below_log_start += static_cast<std::uint64_t>(std::max<std::int64_t>(start, 0));
+  if (f.lost > 0) {
+    std::vector<bool> processed(messages_, false);
+    for (const Processing& p : sorted) processed[p.seq] = true;
+    for (std::uint32_t seq = 0; seq < messages_; ++seq) {
+      const Delivery& delivery = deliveries_[seq];
+      if (processed[seq] || !delivery.ok || delivery.partition < 0) continue;
+      const auto partition = static_cast<std::size_t>(delivery.partition);
+      if (partition < log_start.size() && delivery.offset < log_start[partition])
+        ++f.lost_below_log_start;
+    }
+  }
   // Copies nobody processed still count: a log holding more records than there are sequence
   // numbers holds at least that many duplicates.
   if (topic_records > messages_)

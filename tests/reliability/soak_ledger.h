@@ -6,7 +6,7 @@
 //   SoakLedger ledger(100000);
 //   producer.send(record, [&](const DeliveryResult& r) { ledger.on_delivery(seq, r); });
 //   consumer.run([&](const ConsumedMessage& m) { ledger.on_processed(seq_of(m), m); });
-//   SoakFigures figures = ledger.figures(topic_records);
+//   SoakFigures figures = ledger.figures(topic_records, log_start_per_partition);
 //
 // Threads: on_delivery runs on the producer's poll thread, on_processed on the consumer thread,
 // the recorder on whichever thread ends a span (simple processor); all may run at once (one
@@ -34,16 +34,21 @@ std::string key_for(std::uint32_t seq);
 std::optional<std::uint32_t> seq_from_key(std::string_view key);
 
 struct SoakFigures {
-  std::uint64_t messages = 0;             // sequence numbers sent
-  std::uint64_t delivered = 0;            // delivery reports without error
-  std::uint64_t delivery_failures = 0;    // delivery reports with an error
-  std::uint64_t missing_reports = 0;      // sequence numbers without any delivery report
-  std::uint64_t topic_records = 0;        // records ever appended (sum of high watermarks)
-  std::uint64_t lost = 0;                 // never processed by the consumer group
-  std::uint64_t producer_duplicates = 0;  // extra offsets holding an already stored sequence
-  std::uint64_t consumer_duplicates = 0;  // extra processings of one offset (at-least-once)
-  std::uint64_t processed = 0;            // handler invocations
-  std::uint64_t report_mismatches = 0;    // processed offset differs from the delivery report
+  std::uint64_t messages = 0;           // sequence numbers sent
+  std::uint64_t delivered = 0;          // delivery reports without error
+  std::uint64_t delivery_failures = 0;  // delivery reports with an error
+  std::uint64_t missing_reports = 0;    // sequence numbers without any delivery report
+  std::uint64_t topic_records = 0;      // records ever appended (sum of high watermarks)
+  std::uint64_t lost = 0;               // never processed by the consumer group
+  // Of the lost: acknowledged at an offset below its partition's log start at the end, i.e.
+  // deleted by the broker's retention by then (before or after the group skipped it: a
+  // diagnostic, not an excuse; `lost` stays the must-be-0 figure).
+  std::uint64_t lost_below_log_start = 0;
+  std::uint64_t records_below_log_start = 0;  // sum of the low watermarks
+  std::uint64_t producer_duplicates = 0;      // extra offsets holding an already stored sequence
+  std::uint64_t consumer_duplicates = 0;      // extra processings of one offset (at-least-once)
+  std::uint64_t processed = 0;                // handler invocations
+  std::uint64_t report_mismatches = 0;        // processed offset differs from the delivery report
   std::uint64_t send_spans = 0;
   std::uint64_t send_spans_with_error = 0;
   std::uint64_t process_spans = 0;
@@ -70,8 +75,10 @@ class SoakLedger {
   }
   std::uint64_t reports() const noexcept { return reports_.load(std::memory_order_relaxed); }
 
-  // `topic_records`: what the topic holds (watermarks), to catch duplicates nobody processed.
-  SoakFigures figures(std::uint64_t topic_records) const;
+  // `topic_records`: what the topic holds (watermarks), to catch duplicates nobody processed;
+  // `log_start`: each partition's low watermark (index = partition).
+  SoakFigures figures(std::uint64_t topic_records,
+                      const std::vector<std::int64_t>& log_start) const;
 
  private:
   struct Delivery {
