@@ -7,7 +7,9 @@ Checks: exit 0; stdout is the table then exactly one JSON line, whose figures ag
 table (msgs/s per mode, the traced run's ratio against tracing off); --traces-file holds the
 traced run's send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
 runs; --metrics-file holds messaging.client.sent.messages with the run's count; --service-name
-names the resource; usage errors exit 2 with nothing on stdout.
+names the resource; usage errors exit 2 with nothing on stdout. Then, against a broker of its
+own, the librdkafka and librdkafka_traceparent modes: the records of the second, and only
+those, carry a W3C traceparent header (read back with kcat).
 """
 import json
 import os
@@ -67,6 +69,40 @@ def check_metrics(path):
                                       f"expected {COUNT}")
 
 
+def check_traceparent_mode(binary):
+    """librdkafka_traceparent writes the plain loop's records plus a traceparent header."""
+    broker = subprocess.Popen([binary, "broker"], stdout=subprocess.PIPE, text=True)
+    try:
+        bootstrap = broker.stdout.readline().strip()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+        bench = subprocess.Popen([binary, "bench", "--bootstrap", bootstrap, "--only", "produce",
+                                  "-r", "1", "-n", str(COUNT), "--serial", "0", "--modes",
+                                  "librdkafka,librdkafka_traceparent"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        out, err = bench.communicate(timeout=150)
+        if not check(bench.returncode == 0, f"traceparent mode: exit {bench.returncode}: {err}"):
+            return
+        produce = json.loads(out.strip().splitlines()[-1]).get("produce", {})
+        check(set(produce) == {"librdkafka", "librdkafka_traceparent"},
+              f"modes in the JSON line: {sorted(produce)}")
+        topic = f"kafkatrace-bench-{bench.pid}"
+        read = subprocess.run(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning",
+                               "-e", "-q", "-f", "%h\n"], capture_output=True, text=True,
+                              timeout=60)
+        headers = [line for line in read.stdout.splitlines() if line.strip()]
+        traced = [h for h in headers if "traceparent=00-" in h]
+        # Each mode writes a warm-up record, then COUNT.
+        check(len(headers) == 2 * (COUNT + 1),
+              f"{len(headers)} records in {topic}, expected {2 * (COUNT + 1)}")
+        check(len(traced) == COUNT + 1,
+              f"{len(traced)} records with a traceparent, expected {COUNT + 1}")
+        check(all(h.startswith("app=kafkatrace-bench,run=plain") for h in headers),
+              f"unexpected headers: {headers[:2]}")
+    finally:
+        broker.terminate()
+        broker.wait(timeout=30)
+
+
 def main():
     if len(sys.argv) != 2:
         print(f"usage: {sys.argv[0]} KAFKATRACE_BINARY", file=sys.stderr)
@@ -104,6 +140,11 @@ def main():
         both = run(binary, "--traces-file", traces, "--otlp-endpoint", "http://127.0.0.1:1",
                    timeout=20)
         check(both.returncode == 2, f"--traces-file with --otlp-endpoint: exit {both.returncode}")
+        consume_only = run(binary, "--only", "consume", "--modes", "librdkafka_traceparent",
+                           timeout=20)
+        check(consume_only.returncode == 2 and consume_only.stdout == "",
+              f"--only consume --modes librdkafka_traceparent: exit {consume_only.returncode}")
+    check_traceparent_mode(binary)
     if failures:
         print(f"{NAME}: {len(failures)} check(s) failed", file=sys.stderr)
         return 1

@@ -57,7 +57,10 @@ constexpr std::string_view kHelp =
     "skip)\n"
     "  --only produce|consume     run only one half\n"
     "  --modes LIST               run only these of librdkafka, traced_off, traced_100,\n"
-    "                             traced_1 (comma-separated; for profiling one path)\n"
+    "                             traced_1 (comma-separated; for profiling one path), or add\n"
+    "                             librdkafka_traceparent: the plain produce loop with a W3C\n"
+    "                             traceparent header, the cost of propagation alone (produce\n"
+    "                             only)\n"
     "  --service-name NAME        service.name of the traced runs (default: OTEL_SERVICE_NAME or\n"
     "                             service.name in OTEL_RESOURCE_ATTRIBUTES, else\n"
     "                             kafkatrace-bench)\n"
@@ -126,8 +129,8 @@ bool parse_modes(std::string_view list, std::vector<Mode>& modes) {
     const std::string_view name = list.substr(0, list.find(','));
     list.remove_prefix(std::min(list.size(), name.size() + 1));
     bool known = false;
-    for (Mode mode :
-         {Mode::kPlainLibrdkafka, Mode::kTracingOff, Mode::kTraced100, Mode::kTraced1}) {
+    for (Mode mode : {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent, Mode::kTracingOff,
+                      Mode::kTraced100, Mode::kTraced1}) {
       if (name != bench::mode_name(mode)) continue;
       known = true;
       if (std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
@@ -160,8 +163,8 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
     } else if (reader.is("", "--modes")) {
       if (!parse_modes(reader.value(), plan.modes) && !reader.failed())
         reader.fail(
-            "--modes takes a comma-separated list of librdkafka, traced_off, "
-            "traced_100, traced_1");
+            "--modes takes a comma-separated list of librdkafka, librdkafka_traceparent, "
+            "traced_off, traced_100, traced_1");
     } else if (reader.is("", "--only")) {
       const std::string_view half = reader.value();
       if (half != "produce" && half != "consume" && !reader.failed())
@@ -174,6 +177,10 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
   }
   if (!reader.failed() && !telemetry.traces_file.empty() && !telemetry.otlp_endpoint.empty())
     reader.fail("--traces-file and --otlp-endpoint exclude each other (one span destination)");
+  if (!reader.failed() && plan.consume && !plan.produce &&
+      std::all_of(plan.modes.begin(), plan.modes.end(),
+                  [](Mode mode) { return mode == Mode::kPlainTraceparent; }))
+    reader.fail("librdkafka_traceparent is a produce mode: --only consume has nothing to run");
   if (reader.failed()) return usage_error(kCommand, reader.error());
   plan.config.service_name = telemetry.service_name;
   plan.config.traces_file = telemetry.traces_file;
@@ -191,6 +198,8 @@ template <class Run>
 bool run_round(const char* what, std::size_t round, const Plan& plan, bench::Progress& progress,
                std::map<Mode, std::vector<RunResult>>& results, Run&& run) {
   std::vector<Mode> order = plan.modes;
+  if (std::string_view(what) == "consume")  // the consume records always carry a traceparent
+    std::erase(order, Mode::kPlainTraceparent);
   if (round % 2 == 1) std::reverse(order.begin(), order.end());
   for (Mode mode : order) {
     progress.begin(std::string(what) + " " + bench::mode_name(mode) + ", round " +
@@ -242,8 +251,11 @@ int run_bench(std::span<const std::string_view> args) {
     config.bootstrap = child.bootstrap;
   }
 
+  const std::size_t consume_modes =
+      plan.modes.size() - static_cast<std::size_t>(std::count(plan.modes.begin(), plan.modes.end(),
+                                                              Mode::kPlainTraceparent));
   const std::size_t runs_per_round =
-      plan.modes.size() * ((plan.produce ? 1 : 0) + (plan.consume ? 1 : 0));
+      (plan.produce ? plan.modes.size() : 0) + (plan.consume ? consume_modes : 0);
   bench::Progress progress(plan.rounds * runs_per_round * config.count +
                                (plan.consume ? config.count : 0) +
                                (plan.produce ? 2 * plan.serial : 0),

@@ -38,7 +38,10 @@ struct RunConfig {
   Progress* progress = nullptr;
 };
 
-enum class Mode { kPlainLibrdkafka, kTracingOff, kTraced100, kTraced1 };
+// kPlainTraceparent: the plain librdkafka produce loop with a third header, a W3C traceparent
+// (what a tracing producer adds to every record): the cost of propagation alone. Produce only,
+// and not in the default set.
+enum class Mode { kPlainLibrdkafka, kPlainTraceparent, kTracingOff, kTraced100, kTraced1 };
 const char* mode_name(Mode mode);
 
 struct RunResult {

@@ -31,11 +31,15 @@ std::map<std::string, std::string> common_properties() {
 // Progress is reported every kProgressStep records.
 constexpr std::size_t kProgressStep = 1024;
 
-// One record with the bench's two headers through rd_kafka_produceva (the varargs macros of
-// rd_kafka_producev use C casts). Returns librdkafka's error code.
+// A sampled traceparent of the size a traced producer writes (its ids do not matter here).
+constexpr std::string_view kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+// One record with the bench's two headers (and a traceparent when asked) through
+// rd_kafka_produceva (the varargs macros of rd_kafka_producev use C casts). Returns librdkafka's
+// error code.
 rd_kafka_resp_err_t produce_plain(rd_kafka_t* handle, const std::string& topic,
-                                  const std::string& value) {
-  rd_kafka_vu_t fields[5] = {};
+                                  const std::string& value, bool traceparent) {
+  rd_kafka_vu_t fields[6] = {};
   fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
   fields[0].u.cstr = topic.c_str();
   fields[1].vtype = RD_KAFKA_VTYPE_VALUE;
@@ -46,7 +50,10 @@ rd_kafka_resp_err_t produce_plain(rd_kafka_t* handle, const std::string& topic,
   fields[3].u.header = {"app", "kafkatrace-bench", 16};
   fields[4].vtype = RD_KAFKA_VTYPE_HEADER;
   fields[4].u.header = {"run", "plain", 5};
-  rd_kafka_error_t* error = rd_kafka_produceva(handle, fields, 5);
+  fields[5].vtype = RD_KAFKA_VTYPE_HEADER;
+  fields[5].u.header = {"traceparent", kTraceparent.data(),
+                        static_cast<ssize_t>(kTraceparent.size())};
+  rd_kafka_error_t* error = rd_kafka_produceva(handle, fields, traceparent ? 6 : 5);
   if (error == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
   const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
@@ -58,7 +65,7 @@ void on_plain_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opa
   counts[message->err ? 1 : 0].fetch_add(1, std::memory_order_relaxed);
 }
 
-RunResult run_plain(const RunConfig& config) {
+RunResult run_plain(const RunConfig& config, bool traceparent) {
   RunResult result;
   std::atomic<std::size_t> counts[2] = {0, 0};  // delivered, failed
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -82,7 +89,7 @@ RunResult run_plain(const RunConfig& config) {
   }
   const std::string value(config.size, 'v');
   // Warm-up: connection, metadata and producer id before the clock starts.
-  produce_plain(handle, config.topic, value);
+  produce_plain(handle, config.topic, value, traceparent);
   rd_kafka_flush(handle, 30000);
   counts[0].store(0);
   counts[1].store(0);
@@ -90,7 +97,7 @@ RunResult run_plain(const RunConfig& config) {
   for (std::size_t i = 0; i < config.count; ++i) {
     rd_kafka_resp_err_t err;
     do {
-      err = produce_plain(handle, config.topic, value);
+      err = produce_plain(handle, config.topic, value, traceparent);
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) rd_kafka_poll(handle, 10);
     } while (err == RD_KAFKA_RESP_ERR__QUEUE_FULL);
     if (err) counts[1].fetch_add(1);
@@ -130,6 +137,7 @@ kafka::ProducerRecord bench_record(const RunConfig& config, const char* run) {
 const char* mode_name(Mode mode) {
   switch (mode) {
     case Mode::kPlainLibrdkafka: return "librdkafka";
+    case Mode::kPlainTraceparent: return "librdkafka_traceparent";
     case Mode::kTracingOff: return "traced_off";
     case Mode::kTraced100: return "traced_100";
     case Mode::kTraced1: return "traced_1";
@@ -138,7 +146,8 @@ const char* mode_name(Mode mode) {
 }
 
 RunResult run_produce(Mode mode, const RunConfig& config) {
-  if (mode == Mode::kPlainLibrdkafka) return run_plain(config);
+  if (mode == Mode::kPlainLibrdkafka || mode == Mode::kPlainTraceparent)
+    return run_plain(config, mode == Mode::kPlainTraceparent);
   RunResult result;
   const Telemetry telemetry = make_telemetry(mode, config);
   const auto& provider = telemetry.tracer_provider;

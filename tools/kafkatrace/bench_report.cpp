@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench_internal.h"
@@ -13,8 +14,8 @@
 namespace kafkatrace::cli::bench {
 namespace {
 
-constexpr Mode kModes[] = {Mode::kPlainLibrdkafka, Mode::kTracingOff, Mode::kTraced100,
-                           Mode::kTraced1};
+constexpr Mode kModes[] = {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent, Mode::kTracingOff,
+                           Mode::kTraced100, Mode::kTraced1};
 
 double median(std::vector<double> values) {
   if (values.empty()) return 0;
@@ -72,12 +73,16 @@ void print_table(const char* title, const std::map<Mode, std::vector<RunResult>>
   if (all.empty()) return;
   std::printf("%s: %zu records of %zu bytes, medians of %zu rounds\n", title, m.count, m.size,
               m.rounds);
-  std::printf("  %-11s %11s %8s %11s %10s %15s %14s\n", "run", "msgs/s", "vs off", "cpu us/msg",
-              "added cpu", "spans exported", "spans dropped");
+  int width = 11;  // the run column fits the longest name present
+  for (Mode mode : kModes)
+    if (all.contains(mode))
+      width = std::max(width, static_cast<int>(std::string_view(mode_name(mode)).size()));
+  std::printf("  %-*s %11s %8s %11s %10s %15s %14s\n", width, "run", "msgs/s", "vs off",
+              "cpu us/msg", "added cpu", "spans exported", "spans dropped");
   for (Mode mode : kModes) {
     const Summary s = summarize(all, mode, m.count);
     if (!s.present) continue;
-    std::printf("  %-11s %11.0f %7.3fx %11.3f %10.3f %15llu %14llu\n", mode_name(mode),
+    std::printf("  %-*s %11.0f %7.3fx %11.3f %10.3f %15llu %14llu\n", width, mode_name(mode),
                 s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message, s.added_cpu_us,
                 s.spans_exported, s.spans_dropped);
   }

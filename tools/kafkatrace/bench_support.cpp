@@ -45,7 +45,8 @@ void Stopwatch::stop(RunResult& result) const {
 }
 
 Telemetry make_telemetry(Mode mode, const RunConfig& config, bool parent_based) {
-  if (mode == Mode::kTracingOff || mode == Mode::kPlainLibrdkafka)
+  if (mode == Mode::kTracingOff || mode == Mode::kPlainLibrdkafka ||
+      mode == Mode::kPlainTraceparent)
     return {otel::make_noop_tracer_provider(), otel::make_noop_meter_provider()};
   const otel::Resource resource = bench_resource(config);
   otel::TracerProviderOptions options;
