@@ -14,9 +14,11 @@
 // + exported + failed once shutdown returned; exported = spans the receiver accepted (0 in an
 // outage); peak RSS growth during the round <= --max-rss-growth-mib; per outage scenario, median
 // throughput >= --min-ratio x the healthy median.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafkatrace/exporters/otlp_http.h"
@@ -149,6 +151,28 @@ int run(int argc, char** argv) {
                                         {"black_hole", black_hole->endpoint(), black_hole.get()},
                                         {"http_503", unavailable->endpoint(), unavailable.get()}};
 
+  // --order a,b,c: run exactly these scenarios in this order (each repetition), for
+  // investigating order effects; by default every scenario, rotated each repetition.
+  std::vector<const Scenario*> order;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) != "--order") continue;
+    const std::string list = argv[i + 1];
+    for (std::size_t start = 0; start <= list.size();) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string name = list.substr(start, comma - start);
+      const auto found = std::find_if(scenarios.begin(), scenarios.end(),
+                                      [&](const Scenario& s) { return s.name == name; });
+      if (found == scenarios.end()) {
+        std::fprintf(stderr,
+                     "--order: unknown scenario '%s' (healthy, refused, black_hole, http_503)\n",
+                     name.c_str());
+        return 2;
+      }
+      order.push_back(&*found);
+      start = comma + 1;
+    }
+  }
+
   auto tracing = std::make_shared<SwitchableTracing>();
   const std::shared_ptr<otel::TracingBackend> idle = otel::make_sdk_tracing_backend(otel::Tracer{});
   // The consumer prefetches a whole round (librdkafka's default of 100,000 is kept for
@@ -163,37 +187,14 @@ int run(int argc, char** argv) {
   // working size before anything is measured (peak RSS is still reported over every round).
   if (!measure(scenarios[0], loop, *tracing, idle, messages, shutdown_timeout)) return 1;
 
-  // --order a,b,c: run exactly these scenarios in this order (each repetition), for
-  // investigating order effects; by default every scenario, rotated each repetition.
-  std::vector<std::string> order;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) != "--order") continue;
-    std::string list = argv[i + 1];
-    for (std::size_t start = 0; start <= list.size();) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      order.push_back(list.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
   std::map<std::string, std::vector<Measurement>> results;
   bool ok = true;
   for (int repetition = 0; repetition < repetitions; ++repetition) {
     const std::size_t rounds = order.empty() ? scenarios.size() : order.size();
     for (std::size_t i = 0; i < rounds; ++i) {
-      const Scenario* chosen =
-          &scenarios[(i + static_cast<std::size_t>(repetition)) % scenarios.size()];
-      if (!order.empty()) {
-        chosen = nullptr;
-        for (const Scenario& candidate : scenarios)
-          if (candidate.name == order[i]) chosen = &candidate;
-        if (chosen == nullptr) {
-          std::fprintf(stderr,
-                       "--order: unknown scenario '%s' (healthy, refused, black_hole, http_503)\n",
-                       order[i].c_str());
-          return 2;
-        }
-      }
-      const Scenario& scenario = *chosen;
+      const Scenario& scenario =
+          order.empty() ? scenarios[(i + static_cast<std::size_t>(repetition)) % scenarios.size()]
+                        : *order[i];
       auto m = measure(scenario, loop, *tracing, idle, messages, shutdown_timeout);
       if (!m) return 1;
       print_measurement(scenario.name, repetition, *m);

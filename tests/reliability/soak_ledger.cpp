@@ -155,11 +155,9 @@ SoakFigures SoakLedger::figures(std::uint64_t topic_records,
   for (const std::int64_t start : log_start)
     f.records_below_log_start += static_cast<std::uint64_t>(std::max<std::int64_t>(start, 0));
   if (f.lost > 0) {
-    std::vector<bool> processed(messages_, false);
-    for (const Processing& p : sorted) processed[p.seq] = true;
     for (std::uint32_t seq = 0; seq < messages_; ++seq) {
       const Delivery& delivery = deliveries_[seq];
-      if (processed[seq] || !delivery.ok || delivery.partition < 0) continue;
+      if (seen_[seq] || !delivery.ok || delivery.partition < 0) continue;
       const auto partition = static_cast<std::size_t>(delivery.partition);
       if (partition < log_start.size() && delivery.offset < log_start[partition])
         ++f.lost_below_log_start;

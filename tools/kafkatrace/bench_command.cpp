@@ -129,8 +129,7 @@ bool parse_modes(std::string_view list, std::vector<Mode>& modes) {
     const std::string_view name = list.substr(0, list.find(','));
     list.remove_prefix(std::min(list.size(), name.size() + 1));
     bool known = false;
-    for (Mode mode : {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent, Mode::kTracingOff,
-                      Mode::kTraced100, Mode::kTraced1}) {
+    for (Mode mode : bench::kAllModes) {
       if (name != bench::mode_name(mode)) continue;
       known = true;
       if (std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
@@ -138,6 +137,14 @@ bool parse_modes(std::string_view list, std::vector<Mode>& modes) {
     if (!known) return false;
   }
   return !modes.empty();
+}
+
+// The modes the consume half runs: the consume records always carry a traceparent, so the
+// produce-only librdkafka_traceparent mode has nothing to add there.
+std::vector<Mode> consume_modes(const Plan& plan) {
+  std::vector<Mode> modes = plan.modes;
+  std::erase(modes, Mode::kPlainTraceparent);
+  return modes;
 }
 
 // Parses the flags into `plan`; nullopt to go on, else the exit code.
@@ -177,9 +184,7 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
   }
   if (!reader.failed() && !telemetry.traces_file.empty() && !telemetry.otlp_endpoint.empty())
     reader.fail("--traces-file and --otlp-endpoint exclude each other (one span destination)");
-  if (!reader.failed() && plan.consume && !plan.produce &&
-      std::all_of(plan.modes.begin(), plan.modes.end(),
-                  [](Mode mode) { return mode == Mode::kPlainTraceparent; }))
+  if (!reader.failed() && plan.consume && !plan.produce && consume_modes(plan).empty())
     reader.fail("librdkafka_traceparent is a produce mode: --only consume has nothing to run");
   if (reader.failed()) return usage_error(kCommand, reader.error());
   plan.config.service_name = telemetry.service_name;
@@ -193,13 +198,12 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
   return std::nullopt;
 }
 
-// Runs every mode once for one half of one round; false (after printing why) on failure.
+// Runs each mode of `order` once for one half of one round (reversed on odd rounds); false
+// (after printing why) on failure.
 template <class Run>
-bool run_round(const char* what, std::size_t round, const Plan& plan, bench::Progress& progress,
-               std::map<Mode, std::vector<RunResult>>& results, Run&& run) {
-  std::vector<Mode> order = plan.modes;
-  if (std::string_view(what) == "consume")  // the consume records always carry a traceparent
-    std::erase(order, Mode::kPlainTraceparent);
+bool run_round(const char* what, std::vector<Mode> order, std::size_t round, const Plan& plan,
+               bench::Progress& progress, std::map<Mode, std::vector<RunResult>>& results,
+               Run&& run) {
   if (round % 2 == 1) std::reverse(order.begin(), order.end());
   for (Mode mode : order) {
     progress.begin(std::string(what) + " " + bench::mode_name(mode) + ", round " +
@@ -251,11 +255,9 @@ int run_bench(std::span<const std::string_view> args) {
     config.bootstrap = child.bootstrap;
   }
 
-  const std::size_t consume_modes =
-      plan.modes.size() - static_cast<std::size_t>(std::count(plan.modes.begin(), plan.modes.end(),
-                                                              Mode::kPlainTraceparent));
-  const std::size_t runs_per_round =
-      (plan.produce ? plan.modes.size() : 0) + (plan.consume ? consume_modes : 0);
+  const std::vector<Mode> produce_modes = plan.produce ? plan.modes : std::vector<Mode>{};
+  const std::vector<Mode> consume_runs = plan.consume ? consume_modes(plan) : std::vector<Mode>{};
+  const std::size_t runs_per_round = produce_modes.size() + consume_runs.size();
   bench::Progress progress(plan.rounds * runs_per_round * config.count +
                                (plan.consume ? config.count : 0) +
                                (plan.produce ? 2 * plan.serial : 0),
@@ -274,14 +276,16 @@ int run_bench(std::span<const std::string_view> args) {
   }
   std::size_t group = 0;
   for (std::size_t round = 0; round < plan.rounds; ++round) {
-    if (plan.produce && !run_round("produce", round, plan, progress, measured.produce,
-                                   [&](Mode mode) { return bench::run_produce(mode, config); }))
+    if (plan.produce &&
+        !run_round("produce", produce_modes, round, plan, progress, measured.produce,
+                   [&](Mode mode) { return bench::run_produce(mode, config); }))
       return kExitFailure;
     if (plan.consume &&
-        !run_round("consume", round, plan, progress, measured.consume, [&](Mode mode) {
-          return bench::run_consume(mode, config,
-                                    "kafkatrace-bench-" + suffix + "-" + std::to_string(group++));
-        }))
+        !run_round(
+            "consume", consume_runs, round, plan, progress, measured.consume, [&](Mode mode) {
+              return bench::run_consume(
+                  mode, config, "kafkatrace-bench-" + suffix + "-" + std::to_string(group++));
+            }))
       return kExitFailure;
   }
   if (plan.produce && plan.serial > 0) {

@@ -42,6 +42,8 @@ struct RunConfig {
 // (what a tracing producer adds to every record): the cost of propagation alone. Produce only,
 // and not in the default set.
 enum class Mode { kPlainLibrdkafka, kPlainTraceparent, kTracingOff, kTraced100, kTraced1 };
+inline constexpr Mode kAllModes[] = {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent,
+                                     Mode::kTracingOff, Mode::kTraced100, Mode::kTraced1};
 const char* mode_name(Mode mode);
 
 struct RunResult {

@@ -14,9 +14,6 @@
 namespace kafkatrace::cli::bench {
 namespace {
 
-constexpr Mode kModes[] = {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent, Mode::kTracingOff,
-                           Mode::kTraced100, Mode::kTraced1};
-
 double median(std::vector<double> values) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -74,12 +71,12 @@ void print_table(const char* title, const std::map<Mode, std::vector<RunResult>>
   std::printf("%s: %zu records of %zu bytes, medians of %zu rounds\n", title, m.count, m.size,
               m.rounds);
   int width = 11;  // the run column fits the longest name present
-  for (Mode mode : kModes)
+  for (Mode mode : kAllModes)
     if (all.contains(mode))
       width = std::max(width, static_cast<int>(std::string_view(mode_name(mode)).size()));
   std::printf("  %-*s %11s %8s %11s %10s %15s %14s\n", width, "run", "msgs/s", "vs off",
               "cpu us/msg", "added cpu", "spans exported", "spans dropped");
-  for (Mode mode : kModes) {
+  for (Mode mode : kAllModes) {
     const Summary s = summarize(all, mode, m.count);
     if (!s.present) continue;
     std::printf("  %-*s %11.0f %7.3fx %11.3f %10.3f %15llu %14llu\n", width, mode_name(mode),
@@ -92,7 +89,7 @@ void print_json_modes(const char* name, const std::map<Mode, std::vector<RunResu
                       std::size_t count) {
   std::printf(",\"%s\":{", name);
   bool first = true;
-  for (Mode mode : kModes) {
+  for (Mode mode : kAllModes) {
     const Summary s = summarize(all, mode, count);
     if (!s.present) continue;
     std::printf(
