@@ -12,34 +12,13 @@
 // as fast as it can; the large-queue one measures the calling thread with (almost) no drops, as an
 // application producing at a realistic rate sees it.
 #include <benchmark/benchmark.h>
-#include <time.h>
 
 #include "counting_allocator.h"
 #include "kafkatrace/otel/tracer.h"
+#include "tracing_fixtures.h"
 
 namespace kafkatrace::otel {
 namespace {
-
-class DiscardingExporter final : public SpanExporter {
- public:
-  ExportResult export_spans(std::span<const std::unique_ptr<SpanData>> spans) noexcept override {
-    benchmark::DoNotOptimize(spans.data());
-    return ExportResult::kSuccess;
-  }
-  bool force_flush(std::chrono::microseconds) noexcept override { return true; }
-  bool shutdown(std::chrono::microseconds) noexcept override { return true; }
-};
-
-std::shared_ptr<TracerProvider> make_provider(std::unique_ptr<SpanProcessor> processor,
-                                              std::unique_ptr<Sampler> sampler) {
-  TracerProviderOptions options;
-  options.resource = Resource({{"service.name", std::string("bench")}});
-  options.sampler = std::move(sampler);
-  options.limits = SpanLimits{};
-  options.disabled = false;
-  if (processor) options.processors.push_back(std::move(processor));
-  return make_tracer_provider(std::move(options));
-}
 
 // The span a Kafka producer instrumentation starts per message (semantic-convention attributes).
 void run_producer_span(benchmark::State& state, const Tracer& tracer) {
@@ -57,41 +36,6 @@ void run_producer_span(benchmark::State& state, const Tracer& tracer) {
     span->end();
   }
   allocations.report(state);
-}
-
-double cpu_seconds(clockid_t clock) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-// CPU time of the process minus that of the calling thread: what the batch worker spent.
-class OtherThreadsCpu {
- public:
-  OtherThreadsCpu()
-      : process_(cpu_seconds(CLOCK_PROCESS_CPUTIME_ID)),
-        thread_(cpu_seconds(CLOCK_THREAD_CPUTIME_ID)) {}
-  double seconds() const {
-    return (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process_) -
-           (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - thread_);
-  }
-
- private:
-  double process_;
-  double thread_;
-};
-
-// Flushes (so that the worker has handled every span), then reports the drop rate and the
-// worker's CPU time per span: when that is below the calling thread's, one worker keeps up with
-// one producing thread as long as it gets a core.
-void report_batch(benchmark::State& state, TracerProvider& provider,
-                  const OtherThreadsCpu& worker) {
-  provider.force_flush();
-  const TracerStats stats = provider.stats();
-  state.counters["dropped/op"] = benchmark::Counter(static_cast<double>(stats.spans_dropped),
-                                                    benchmark::Counter::kAvgIterations);
-  state.counters["worker_ns/op"] =
-      benchmark::Counter(worker.seconds() * 1e9, benchmark::Counter::kAvgIterations);
 }
 
 void run_batch(benchmark::State& state, BatchOptions options) {

@@ -123,6 +123,7 @@ void run_worker(const std::shared_ptr<BatchState>& state) {
 
 class BatchProcessor final : public SpanProcessor {
  public:
+  bool start_required() const noexcept override { return false; }
   BatchProcessor(std::unique_ptr<SpanExporter> exporter, const BatchOptions& options)
       : state_(std::make_shared<BatchState>(std::move(exporter), options)),
         worker_([state = state_] { run_worker(state); }) {}

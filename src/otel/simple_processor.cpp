@@ -10,6 +10,7 @@ namespace {
 
 class SimpleProcessor final : public SpanProcessor {
  public:
+  bool start_required() const noexcept override { return false; }
   explicit SimpleProcessor(std::unique_ptr<SpanExporter> exporter) noexcept
       : exporter_(std::move(exporter)) {}
   ~SimpleProcessor() override { shutdown(std::chrono::seconds(30)); }

@@ -33,25 +33,6 @@ std::shared_ptr<Span> non_recording(const SpanContext& context) {
   return non_recording_valid(context);
 }
 
-void copy_links(SpanData& data, std::span<const SpanLink> links, const SpanLimits& limits) {
-  for (const auto& link : links) {
-    if (!link.context.is_valid()) continue;
-    if (data.links.size() >= limits.link_count) {
-      ++data.dropped_links_count;
-      continue;
-    }
-    auto& copy = data.links.emplace_back();
-    copy.context = link.context;
-    copy.dropped_attributes_count = link.dropped_attributes_count;
-    std::uint32_t live = 0;
-    for (const auto& kv : link.attributes) {
-      internal::put_attribute(copy.attributes, live, copy.dropped_attributes_count,
-                              limits.link_attribute_count, limits.attribute_value_length, kv.key,
-                              AttributeArg(kv.value));
-    }
-  }
-}
-
 // A recording span for `context` (already sampled or record-only). May throw std::bad_alloc.
 std::shared_ptr<Span> start_recording(const std::shared_ptr<internal::ProviderState>& provider,
                                       const std::shared_ptr<const InstrumentationScope>& scope,
@@ -66,25 +47,22 @@ std::shared_ptr<Span> start_recording(const std::shared_ptr<internal::ProviderSt
     data->parent_span_id = parent_context.span_id;
     data->parent_is_remote = parent_context.is_remote;
   }
-  internal::assign_text(data->name, name);
-  data->kind = options.kind;
-  data->start_time_unix_nano = internal::unix_nano(options.start_time);
-  // Recycled SpanData usually holds these already: no reference-count traffic then.
-  if (data->scope != scope) data->scope = scope;
-  if (data->resource != state.resource()) data->resource = state.resource();
+  internal::start_span_data(*data, name, options.kind, internal::unix_nano(options.start_time),
+                            scope, state.resource());
   const SpanLimits& limits = state.limits();
   std::uint32_t live = 0;
+  std::uint64_t key_filter = 0;
   for (const auto& attribute : options.attributes) {
     internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
                             limits.attribute_count, limits.attribute_value_length, attribute.key,
-                            attribute.value);
+                            attribute.value, &key_filter);
   }
   for (const auto& kv : sampler_attributes) {
     internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
                             limits.attribute_count, limits.attribute_value_length, kv.key,
-                            AttributeArg(kv.value));
+                            AttributeArg(kv.value), &key_filter);
   }
-  copy_links(*data, options.links, limits);
+  internal::copy_links(*data, options.links, limits);
   auto span = std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context),
                                          std::move(data), live, provider);
   state.on_start(*span, parent);

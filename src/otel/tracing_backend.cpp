@@ -3,7 +3,27 @@
 
 #include <typeinfo>
 
+#include "otel/internal/span_attributes.h"
+
 namespace kafkatrace::otel {
+
+DeferredSpan TracingBackend::start_deferred(std::string_view name,
+                                            const StartSpanOptions& options) const noexcept {
+  DeferredSpan deferred;
+  deferred.span = start_span(name, options);
+  deferred.context = deferred.span->context();
+  deferred.recording = deferred.span->is_recording();
+  return deferred;
+}
+
+void TracingBackend::end_deferred(DeferredSpan& span, std::string_view,
+                                  const DeferredSpanEnd& end) const noexcept {
+  if (!span.span) return;
+  internal::end_backend_span(*span.span, end);
+  span.span.reset();
+  span.recording = false;
+}
+
 namespace {
 
 class SdkTracingBackend final : public TracingBackend {
@@ -23,6 +43,16 @@ class SdkTracingBackend final : public TracingBackend {
     if (!span) return base.with_span(nullptr);
     if (typeid(*span) != typeid(Span)) return base.with_span_context(span->context());
     return base.with_span(std::static_pointer_cast<Span>(span));
+  }
+
+  DeferredSpan start_deferred(std::string_view name,
+                              const StartSpanOptions& options) const noexcept override {
+    return tracer_.start_deferred(name, options);
+  }
+
+  void end_deferred(DeferredSpan& span, std::string_view name,
+                    const DeferredSpanEnd& end) const noexcept override {
+    tracer_.end_deferred(span, name, end);
   }
 
   Context current_context() const noexcept override { return Context::current(); }

@@ -37,6 +37,9 @@ class SpanProcessor {
  public:
   virtual ~SpanProcessor() = default;
   virtual void on_start(Span& span, const Context& parent) noexcept;
+  // False when on_start does nothing: then the SDK may record a span only at its end
+  // (DeferredSpan, see deferred_span.h) and skip on_start. The built-in processors return false.
+  virtual bool start_required() const noexcept { return true; }
   // Takes ownership of the finished span. Hand it back with recycle_span_data when done.
   virtual void on_end(std::unique_ptr<SpanData> span) noexcept = 0;
   virtual bool force_flush(std::chrono::microseconds timeout) noexcept = 0;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kafkatrace/otel/context.h"
+#include "kafkatrace/otel/deferred_span.h"
 #include "kafkatrace/otel/processor.h"
 #include "kafkatrace/otel/resource.h"
 #include "kafkatrace/otel/sampler.h"
@@ -69,6 +70,16 @@ class Tracer final {
   // Never null, never throws. The span is not made current: use Scope for that.
   std::shared_ptr<Span> start_span(std::string_view name,
                                    const StartSpanOptions& options = {}) const noexcept;
+  // A span recorded only when it ends (see deferred_span.h): the sampling decision and ids now
+  // (`options` as for start_span), the data at end_deferred. An unsampled span costs what it
+  // costs in start_span, without the Span object.
+  DeferredSpan start_deferred(std::string_view name,
+                              const StartSpanOptions& options = {}) const noexcept;
+  // Writes and ends `span` (a second call does nothing). `name` is the span's name (pass the
+  // same as to start_deferred). Cost of a sampled span: a pooled SpanData filled in, a clock
+  // read and the processors' on_end, on the calling thread.
+  void end_deferred(DeferredSpan& span, std::string_view name,
+                    const DeferredSpanEnd& end) const noexcept;
   // False for a no-op tracer (SDK disabled, provider shut down): callers may skip work.
   bool enabled() const noexcept;
   const InstrumentationScope* scope() const noexcept { return scope_.get(); }

@@ -24,6 +24,7 @@
 
 #include "kafkatrace/otel/carrier.h"
 #include "kafkatrace/otel/context.h"
+#include "kafkatrace/otel/deferred_span.h"
 #include "kafkatrace/otel/propagator.h"
 #include "kafkatrace/otel/span.h"
 #include "kafkatrace/otel/tracer.h"
@@ -44,6 +45,13 @@ class TracingBackend {
   // from this backend's start_span.
   virtual Context context_with_span(const Context& base,
                                     const std::shared_ptr<BackendSpan>& span) const = 0;
+  // A span recorded in one step at its end (deferred_span.h). The defaults start an ordinary
+  // span at once and set what end_deferred is given on it, so a bridge need not implement them;
+  // our SDK's backend defers.
+  virtual DeferredSpan start_deferred(std::string_view name,
+                                      const StartSpanOptions& options) const noexcept;
+  virtual void end_deferred(DeferredSpan& span, std::string_view name,
+                            const DeferredSpanEnd& end) const noexcept;
   virtual Context current_context() const noexcept = 0;
   virtual void inject(const Context& context, TextMapCarrier& carrier) const noexcept = 0;
   virtual Context extract(const TextMapCarrier& carrier, const Context& base) const noexcept = 0;

@@ -29,7 +29,8 @@ void PendingPool::release(PendingSend* pending) noexcept {
   std::unique_ptr<PendingSend> owned(pending);
   // Cleared outside the lock: ending a span's last reference or a callback's captures may take
   // a while.
-  owned->span.reset();
+  owned->span = otel::DeferredSpan{};
+  owned->previous_attempt = otel::SpanContext{};
   owned->promise.reset();
   owned->callback = nullptr;
   owned->record.reset();

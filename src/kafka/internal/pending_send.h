@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "kafkatrace/kafka/producer.h"
-#include "kafkatrace/otel/span.h"
+#include "kafkatrace/otel/deferred_span.h"
 
 namespace kafkatrace::kafka::internal {
 
@@ -33,7 +33,8 @@ using Clock = std::chrono::steady_clock;
 class PendingPool;
 
 struct PendingSend {
-  std::shared_ptr<otel::BackendSpan> span{};  // the current attempt's; null if not traced
+  otel::DeferredSpan span{};             // the current attempt's (empty if not traced)
+  otel::SpanContext previous_attempt{};  // the failed attempt's before this one, linked
   std::optional<std::promise<DeliveryResult>> promise{};
   DeliveryCallback callback{};
   Clock::time_point first_start{};

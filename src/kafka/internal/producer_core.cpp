@@ -92,7 +92,8 @@ void ProducerCore::deliver(const rd_kafka_message_t& message) noexcept {
     if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ms >= 0) {
       result.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
     }
-    telemetry_->end_send(pending->span.get(), result, Clock::now() - pending->attempt_start, false);
+    telemetry_->end_send(pending->span, SentRecord::of(message), result, pending->attempt,
+                         pending->previous_attempt, Clock::now() - pending->attempt_start, false);
     finish(std::move(pending), result);
     return;
   }
@@ -101,14 +102,15 @@ void ProducerCore::deliver(const rd_kafka_message_t& message) noexcept {
     // Not rd_kafka_message_errstr: for a delivery report it returns the record's payload (not
     // NUL-terminated) as the "error string" whenever the record has one.
     result.error = make_delivery_error(message.err);
-    after_failure(std::move(pending), result, rd_kafka_message_status(&message));
+    after_failure(std::move(pending), SentRecord::of(message), result,
+                  rd_kafka_message_status(&message));
   } catch (...) {
     // Out of memory building the error: resolve with what can be built without allocating.
     if (pending) finish(std::move(pending), DeliveryResult{});
   }
 }
 
-void ProducerCore::after_failure(PendingPtr pending, DeliveryResult result,
+void ProducerCore::after_failure(PendingPtr pending, const SentRecord& sent, DeliveryResult result,
                                  rd_kafka_msg_status_t status) noexcept {
   const auto now = Clock::now();
   bool retry = false;
@@ -123,7 +125,8 @@ void ProducerCore::after_failure(PendingPtr pending, DeliveryResult result,
     retry =
         should_retry(options_.retry, pending->attempt, elapsed, delay, result.error->code, status);
   }
-  telemetry_->end_send(pending->span.get(), result, now - pending->attempt_start, retry);
+  telemetry_->end_send(pending->span, sent, result, pending->attempt, pending->previous_attempt,
+                       now - pending->attempt_start, retry);
   if (!retry) {
     finish(std::move(pending), result);
     return;
@@ -196,9 +199,9 @@ void ProducerCore::run_due_retries() noexcept {
     }
   }
   for (auto& pending : due) {
-    const otel::SpanContext previous =
-        pending->span ? pending->span->context() : otel::SpanContext{};
+    pending->previous_attempt = pending->span.context;
     ++pending->attempt;
+    const otel::SpanContext& previous = pending->previous_attempt;
     pending->span = telemetry_->start_send(*pending->record, pending->parent, pending->attempt,
                                            previous.is_valid() ? &previous : nullptr);
     const ProducerRecord& record = *pending->record;  // lives in *pending, moved as one

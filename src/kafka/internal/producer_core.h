@@ -57,7 +57,7 @@ class ProducerCore {
   // Produces one attempt. On a synchronous failure ends the span and retries or finishes.
   void attempt(const ProducerRecord& record, PendingPtr pending) noexcept;
   // After a failed attempt: ends its span, then retries or finishes.
-  void after_failure(PendingPtr pending, DeliveryResult result,
+  void after_failure(PendingPtr pending, const SentRecord& sent, DeliveryResult result,
                      rd_kafka_msg_status_t status) noexcept;
   // Resolves the callback and/or future with `result` and returns `pending` to the pool.
   void finish(PendingPtr pending, const DeliveryResult& result) noexcept;

@@ -31,7 +31,7 @@ otel::SpanContext ProducerCore::send(const ProducerRecord& record, PendingPtr pe
   outstanding_.fetch_add(1);
   pending->parent = options.parent ? *options.parent : telemetry_->current_context();
   pending->span = telemetry_->start_send(record, pending->parent, 1, nullptr);
-  const otel::SpanContext context = pending->span ? pending->span->context() : otel::SpanContext{};
+  const otel::SpanContext context = pending->span.context;
   if (retries_enabled_) {
     try {
       pending->record = record;
@@ -105,7 +105,8 @@ void ProducerCore::attempt(const ProducerRecord& record, PendingPtr pending) noe
   } catch (...) {
   }
   if (error != nullptr) rd_kafka_error_destroy(error);
-  after_failure(std::move(pending), std::move(result), RD_KAFKA_MSG_STATUS_NOT_PERSISTED);
+  after_failure(std::move(pending), SentRecord::of(record), std::move(result),
+                RD_KAFKA_MSG_STATUS_NOT_PERSISTED);
 }
 
 }  // namespace kafkatrace::kafka::internal

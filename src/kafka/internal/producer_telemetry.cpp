@@ -27,20 +27,9 @@ std::string_view send_span_name(std::string_view topic) noexcept {
   return name;
 }
 
-void set_old_start_attributes(otel::BackendSpan& span, const ProducerRecord& record,
-                              std::string_view client_id, const ServerEndpoint& server,
-                              bool key_is_text) noexcept {
-  span.set_attribute(sc::old::kMessagingDestination, record.topic);
-  span.set_attribute(sc::old::kMessagingDestinationKind, sc::old::kDestinationKindTopic);
-  span.set_attribute(sc::old::kMessagingOperation, sc::old::kOperationPublish);
-  span.set_attribute(sc::old::kMessagingKafkaClientId, client_id);
-  if (key_is_text) span.set_attribute(sc::old::kMessagingKafkaMessageKey, *record.key);
-  if (record.partition) span.set_attribute(sc::old::kMessagingKafkaPartition, *record.partition);
-  if (record.value) {
-    span.set_attribute(sc::old::kMessagingMessagePayloadSizeBytes, record.value->size());
-  }
-  if (!server.address.empty()) span.set_attribute(sc::old::kNetPeerName, server.address);
-  if (server.port > 0) span.set_attribute(sc::old::kNetPeerPort, server.port);
+// `key` when `on`, else the empty key that DeferredSpanEnd skips.
+constexpr std::string_view only_if(bool on, std::string_view key) noexcept {
+  return on ? key : std::string_view{};
 }
 
 }  // namespace
@@ -103,92 +92,128 @@ ProducerTelemetry::ProducerTelemetry(std::shared_ptr<otel::TracingBackend> backe
       server_(std::move(server)),
       enabled_(backend_->enabled()) {}
 
-std::shared_ptr<otel::BackendSpan> ProducerTelemetry::start_send(
-    const ProducerRecord& record, const otel::Context& parent, int attempt,
-    const otel::SpanContext* previous) const noexcept {
-  if (!enabled_) return nullptr;
+SentRecord SentRecord::of(const ProducerRecord& record) noexcept {
+  SentRecord sent;
+  if (record.key) sent.key = std::string_view(*record.key);
+  if (record.value) sent.value_size = record.value->size();
+  sent.partition = record.partition;
+  return sent;
+}
+
+SentRecord SentRecord::of(const rd_kafka_message_t& message) noexcept {
+  SentRecord sent;
+  if (message.key != nullptr)
+    sent.key = std::string_view(static_cast<const char*>(message.key), message.key_len);
+  if (message.payload != nullptr) sent.value_size = message.len;
+  return sent;  // the partition is the report's own
+}
+
+otel::DeferredSpan ProducerTelemetry::start_send(const ProducerRecord& record,
+                                                 const otel::Context& parent, int attempt,
+                                                 const otel::SpanContext* previous) const noexcept {
+  if (!enabled_) return {};
   otel::SpanLink link{};
   if (previous != nullptr) link.context = *previous;
   const std::int64_t body_size = record.value ? static_cast<std::int64_t>(record.value->size()) : 0;
-  const std::string_view name = send_span_name(record.topic);
-  const auto start = [&](std::initializer_list<otel::SpanAttribute> attributes) {
-    return backend_->start_span(
-        name, {.kind = SpanKind::kProducer,
-               .parent = parent,
-               .attributes = attributes,
-               .links = previous != nullptr ? std::span<const otel::SpanLink>(&link, 1)
-                                            : std::span<const otel::SpanLink>()});
-  };
-  // server.port is known at construction: passed with the others rather than set afterwards
-  // (each set_attribute takes the span's lock), in the same position as before.
-  auto span = server_.port > 0 ? start({{sc::kMessagingSystem, sc::kSystemKafka},
-                                        {sc::kMessagingOperationType, sc::kOperationTypeSend},
-                                        {sc::kMessagingOperationName, sc::kOperationNameSend},
-                                        {sc::kMessagingDestinationName, record.topic},
-                                        {sc::kMessagingClientId, client_id_},
-                                        {sc::kMessagingMessageBodySize, body_size},
-                                        {sc::kServerAddress, server_.address},
-                                        {sc::kServerPort, server_.port}})
-                               : start({{sc::kMessagingSystem, sc::kSystemKafka},
-                                        {sc::kMessagingOperationType, sc::kOperationTypeSend},
-                                        {sc::kMessagingOperationName, sc::kOperationNameSend},
-                                        {sc::kMessagingDestinationName, record.topic},
-                                        {sc::kMessagingClientId, client_id_},
-                                        {sc::kMessagingMessageBodySize, body_size},
-                                        {sc::kServerAddress, server_.address}});
-  if (!span->is_recording()) return span;
-  const bool key_is_text = record.key && is_valid_utf8(*record.key);
-  if (key_is_text) span->set_attribute(sc::kMessagingKafkaMessageKey, *record.key);
-  if (record.partition) {
-    char digits[16];
-    auto end = std::to_chars(digits, digits + sizeof digits, *record.partition).ptr;
-    span->set_attribute(sc::kMessagingDestinationPartitionId,
-                        std::string_view(digits, static_cast<std::size_t>(end - digits)));
-  }
-  if (attempt > 1) span->set_attribute(kAttemptAttribute, attempt);
-  if (sc::emit_old_names(mode_))
-    set_old_start_attributes(*span, record, client_id_, server_, key_is_text);
-  return span;
+  // What a sampler sees (built-in samplers look at none of it): the attributes known before the
+  // broker answers. The span itself is written by end_send.
+  return backend_->start_deferred(
+      send_span_name(record.topic),
+      {.kind = SpanKind::kProducer,
+       .parent = parent,
+       .attributes = {{sc::kMessagingSystem, sc::kSystemKafka},
+                      {sc::kMessagingOperationType, sc::kOperationTypeSend},
+                      {sc::kMessagingOperationName, sc::kOperationNameSend},
+                      {sc::kMessagingDestinationName, record.topic},
+                      {sc::kMessagingClientId, client_id_},
+                      {sc::kMessagingMessageBodySize, body_size},
+                      {sc::kServerAddress, server_.address},
+                      {only_if(attempt > 1, kAttemptAttribute), attempt}},
+       .links = previous != nullptr ? std::span<const otel::SpanLink>(&link, 1)
+                                    : std::span<const otel::SpanLink>()});
 }
 
-void ProducerTelemetry::inject(const otel::Context& parent,
-                               const std::shared_ptr<otel::BackendSpan>& span,
+void ProducerTelemetry::inject(const otel::Context& parent, const otel::DeferredSpan& span,
                                rd_kafka_headers_t* headers) const noexcept {
   try {
-    inject_context(headers, span ? backend_->context_with_span(parent, span) : parent,
+    inject_context(headers,
+                   span.context.is_valid() ? parent.with_span_context(span.context) : parent,
                    backend_.get());
   } catch (...) {
     // Out of memory building the context: the record goes without trace headers.
   }
 }
 
-void ProducerTelemetry::end_send(otel::BackendSpan* span, const DeliveryResult& result,
+void ProducerTelemetry::end_send(otel::DeferredSpan& span, const SentRecord& sent,
+                                 const DeliveryResult& result, int attempt,
+                                 const otel::SpanContext& previous,
                                  std::chrono::steady_clock::duration elapsed,
                                  bool retrying) const noexcept {
+  if (span.recording) {
+    const bool dup = sc::emit_old_names(mode_);
+    const bool key_is_text = sent.key && is_valid_utf8(*sent.key);
+    const std::string_view key = key_is_text ? *sent.key : std::string_view{};
+    const std::int32_t partition =
+        result.partition >= 0 ? result.partition : sent.partition.value_or(-1);
+    char digits[16];
+    const auto digits_end = std::to_chars(digits, digits + sizeof digits, partition).ptr;
+    const std::string_view partition_id(digits, static_cast<std::size_t>(digits_end - digits));
+    const std::int64_t body_size = static_cast<std::int64_t>(sent.value_size.value_or(0));
+    const bool offset = result.offset >= 0;
+    const std::string_view error_type =
+        result.error ? std::string_view(result.error->name) : std::string_view{};
+    const std::initializer_list<otel::SpanAttribute> attributes = {
+        {sc::kMessagingSystem, sc::kSystemKafka},
+        {sc::kMessagingOperationType, sc::kOperationTypeSend},
+        {sc::kMessagingOperationName, sc::kOperationNameSend},
+        {sc::kMessagingDestinationName, result.topic},
+        {sc::kMessagingClientId, client_id_},
+        {sc::kMessagingMessageBodySize, body_size},
+        {sc::kServerAddress, server_.address},
+        {only_if(server_.port > 0, sc::kServerPort), server_.port},
+        {only_if(key_is_text, sc::kMessagingKafkaMessageKey), key},
+        {only_if(partition >= 0, sc::kMessagingDestinationPartitionId), partition_id},
+        {only_if(attempt > 1, kAttemptAttribute), attempt},
+        {only_if(offset, sc::kMessagingKafkaOffset), result.offset},
+        {only_if(result.error.has_value(), sc::kErrorType), error_type},
+        // OTEL_SEMCONV_STABILITY_OPT_IN=messaging/dup: the older names too.
+        {only_if(dup, sc::old::kMessagingDestination), result.topic},
+        {only_if(dup, sc::old::kMessagingDestinationKind), sc::old::kDestinationKindTopic},
+        {only_if(dup, sc::old::kMessagingOperation), sc::old::kOperationPublish},
+        {only_if(dup, sc::old::kMessagingKafkaClientId), client_id_},
+        {only_if(dup && key_is_text, sc::old::kMessagingKafkaMessageKey), key},
+        {only_if(dup && partition >= 0, sc::old::kMessagingKafkaPartition), partition},
+        {only_if(dup && sent.value_size.has_value(), sc::old::kMessagingMessagePayloadSizeBytes),
+         body_size},
+        {only_if(dup && !server_.address.empty(), sc::old::kNetPeerName), server_.address},
+        {only_if(dup && server_.port > 0, sc::old::kNetPeerPort), server_.port},
+        {only_if(dup && offset, sc::old::kMessagingKafkaMessageOffset), result.offset},
+    };
+    otel::SpanLink link{};
+    link.context = previous;
+    const otel::DeferredEvent retry_event{"kafkatrace.send.retry_scheduled"};
+    const bool with_event = result.error && retrying;
+    backend_->end_deferred(
+        span, result.topic.empty() ? std::string_view("send") : send_span_name(result.topic),
+        {.kind = SpanKind::kProducer,
+         .attributes = std::span<const otel::SpanAttribute>(attributes.begin(), attributes.size()),
+         .links = previous.is_valid() ? std::span<const otel::SpanLink>(&link, 1)
+                                      : std::span<const otel::SpanLink>(),
+         .events = with_event ? std::span<const otel::DeferredEvent>(&retry_event, 1)
+                              : std::span<const otel::DeferredEvent>(),
+         .status = result.error ? otel::StatusCode::kError : otel::StatusCode::kUnset,
+         .status_description =
+             result.error ? std::string_view(result.error->message) : std::string_view{}});
+  } else if (span.span) {
+    backend_->end_deferred(span, {}, {});  // a non-recording span of another backend
+  }
+  record_metrics(result, elapsed);
+}
+
+void ProducerTelemetry::record_metrics(const DeliveryResult& result,
+                                       std::chrono::steady_clock::duration elapsed) const noexcept {
   const std::string_view error_type =
       result.error ? std::string_view(result.error->name) : std::string_view{};
-  if (span != nullptr && span->is_recording()) {
-    if (result.partition >= 0) {
-      char digits[16];
-      auto end = std::to_chars(digits, digits + sizeof digits, result.partition).ptr;
-      span->set_attribute(sc::kMessagingDestinationPartitionId,
-                          std::string_view(digits, static_cast<std::size_t>(end - digits)));
-      if (sc::emit_old_names(mode_))
-        span->set_attribute(sc::old::kMessagingKafkaPartition, result.partition);
-    }
-    if (result.offset >= 0) {
-      span->set_attribute(sc::kMessagingKafkaOffset, result.offset);
-      if (sc::emit_old_names(mode_))
-        span->set_attribute(sc::old::kMessagingKafkaMessageOffset, result.offset);
-    }
-    if (result.error) {
-      span->set_attribute(sc::kErrorType, error_type);
-      span->set_status(otel::StatusCode::kError, result.error->message);
-      if (retrying) span->add_event("kafkatrace.send.retry_scheduled", {}, std::nullopt);
-    }
-  }
-  if (span != nullptr) span->end(std::nullopt);
-
   const double seconds = std::chrono::duration<double>(elapsed).count();
   if (!result.error) {
     if (const SentMetrics* bound = sent_metrics(result.topic)) {

@@ -3,13 +3,14 @@
 //
 // Threading: immutable after construction (but for the per-topic metric bindings, which are
 // thread-safe); every method may run on any thread at once (start_* on the sending thread, end_*
-// on the poll thread). Nothing throws.
+// on the poll thread, where a sampled send span's data is written). Nothing throws.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,6 +32,17 @@ ServerEndpoint parse_first_server(std::string_view bootstrap_servers);
 
 bool is_valid_utf8(std::string_view text) noexcept;
 
+// What a send span says of its record, read from the record or from its delivery report (which
+// carries librdkafka's copy of the key and value).
+struct SentRecord {
+  std::optional<std::string_view> key{};
+  std::optional<std::size_t> value_size{};
+  std::optional<std::int32_t> partition{};  // as requested
+
+  static SentRecord of(const ProducerRecord& record) noexcept;
+  static SentRecord of(const rd_kafka_message_t& message) noexcept;
+};
+
 class ProducerTelemetry {
  public:
   ProducerTelemetry(std::shared_ptr<otel::TracingBackend> backend, otel::MessagingMetrics metrics,
@@ -40,16 +52,17 @@ class ProducerTelemetry {
   otel::Context current_context() const noexcept { return backend_->current_context(); }
 
   // The span of one send attempt of `record` (attempt 1: the first). `previous` (attempt > 1) is
-  // the context of the failed attempt before, linked from the new span.
-  std::shared_ptr<otel::BackendSpan> start_send(const ProducerRecord& record,
-                                                const otel::Context& parent, int attempt,
-                                                const otel::SpanContext* previous) const noexcept;
+  // the context of the failed attempt before, linked from the new span. Deferred: the span is
+  // written when it ends (see otel/deferred_span.h), so a burst of open sends holds no SpanData.
+  otel::DeferredSpan start_send(const ProducerRecord& record, const otel::Context& parent,
+                                int attempt, const otel::SpanContext* previous) const noexcept;
   // Writes the context of `span` (child of `parent`) into `headers`, replacing stale ones.
-  void inject(const otel::Context& parent, const std::shared_ptr<otel::BackendSpan>& span,
+  void inject(const otel::Context& parent, const otel::DeferredSpan& span,
               rd_kafka_headers_t* headers) const noexcept;
   // Ends the attempt's span with `result` and records the metrics of the attempt. `retrying`:
-  // another attempt follows (an event says so). `span` may be null (tracing skipped).
-  void end_send(otel::BackendSpan* span, const DeliveryResult& result,
+  // another attempt follows (an event says so). `previous`: as for start_send.
+  void end_send(otel::DeferredSpan& span, const SentRecord& sent, const DeliveryResult& result,
+                int attempt, const otel::SpanContext& previous,
                 std::chrono::steady_clock::duration elapsed, bool retrying) const noexcept;
 
   // The batch span of send_batch; `topic` empty when the records go to several topics.
@@ -66,6 +79,8 @@ class ProducerTelemetry {
     otel::BoundHistogram<double> duration;
   };
   const SentMetrics* sent_metrics(std::string_view topic) const noexcept;
+  void record_metrics(const DeliveryResult& result,
+                      std::chrono::steady_clock::duration elapsed) const noexcept;
 
   std::shared_ptr<otel::TracingBackend> backend_;
   otel::MessagingMetrics metrics_;

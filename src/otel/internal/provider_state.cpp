@@ -56,7 +56,9 @@ ProviderState::ProviderState(Resource resource, std::unique_ptr<Sampler> sampler
       sampler_(sampler ? std::move(sampler) : make_always_off_sampler()),
       sampler_plan_(plan_sampler(*sampler_)),
       processors_(std::move(processors)),
-      limits_(limits) {}
+      limits_(limits) {
+  for (const auto& processor : processors_) start_required_ |= processor->start_required();
+}
 
 ProviderState::~ProviderState() {
   shutdown(std::chrono::seconds(30));

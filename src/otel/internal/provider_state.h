@@ -38,6 +38,10 @@ class ProviderState final {
   const SamplerPlan& sampler_plan() const noexcept { return sampler_plan_; }
   const std::shared_ptr<const Resource>& resource() const noexcept { return resource_; }
 
+  // True when a processor needs on_start with a Span (then spans are not deferred).
+  bool start_required() const noexcept { return start_required_; }
+  // A deferred span started (its processors see it only at the end).
+  void count_start() noexcept { started_.fetch_add(1, std::memory_order_relaxed); }
   void on_start(Span& span, const Context& parent) noexcept {
     started_.fetch_add(1, std::memory_order_relaxed);
     for (auto& processor : processors_) processor->on_start(span, parent);
@@ -58,6 +62,7 @@ class ProviderState final {
   const SamplerPlan sampler_plan_;
   std::vector<std::unique_ptr<SpanProcessor>> processors_;
   const SpanLimits limits_;
+  bool start_required_ = false;
   std::atomic<bool> shut_down_{false};
   alignas(64) std::atomic<std::uint64_t> started_{0};
   alignas(64) std::atomic<std::uint64_t> ended_{0};

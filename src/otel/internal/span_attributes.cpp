@@ -48,9 +48,19 @@ std::string_view truncate_utf8_slow(std::string_view text, std::uint32_t length)
 
 void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped,
                    std::uint32_t count_limit, std::uint32_t length_limit, std::string_view key,
-                   const AttributeArg& value) noexcept {
+                   const AttributeArg& value, std::uint64_t* key_filter) noexcept {
   if (key.empty()) return;
-  for (std::uint32_t i = 0; i < live; ++i) {
+  bool may_repeat = true;
+  if (key_filter != nullptr) {
+    // The length and the last two bytes: semantic-convention keys that share a length
+    // (messaging.operation.type and .name) differ there.
+    const auto tail = static_cast<unsigned char>(key.back()) * 7U +
+                      static_cast<unsigned char>(key[key.size() > 1 ? key.size() - 2 : 0]);
+    const std::uint64_t bit = std::uint64_t{1} << ((key.size() * 13U + tail) & 63U);
+    may_repeat = (*key_filter & bit) != 0;
+    *key_filter |= bit;
+  }
+  for (std::uint32_t i = 0; may_repeat && i < live; ++i) {
     const std::string& existing = list[i].key;
     if (existing.size() == key.size() && same_bytes(existing.data(), key.data(), key.size())) {
       assign(list[i].value, value, length_limit);
@@ -66,6 +76,30 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
   assign_text(slot.key, key);
   assign(slot.value, value, length_limit);
   ++live;
+}
+
+void copy_links(SpanData& data, std::span<const SpanLink> links,
+                const SpanLimits& limits) noexcept {
+  for (const auto& link : links) {
+    if (!link.context.is_valid()) continue;
+    if (data.links.size() >= limits.link_count) {
+      ++data.dropped_links_count;
+      continue;
+    }
+    try {
+      auto& copy = data.links.emplace_back();
+      copy.context = link.context;
+      copy.dropped_attributes_count = link.dropped_attributes_count;
+      std::uint32_t live = 0;
+      for (const auto& kv : link.attributes) {
+        put_attribute(copy.attributes, live, copy.dropped_attributes_count,
+                      limits.link_attribute_count, limits.attribute_value_length, kv.key,
+                      AttributeArg(kv.value));
+      }
+    } catch (...) {
+      ++data.dropped_links_count;  // out of memory: the link is counted as dropped
+    }
+  }
 }
 
 }  // namespace kafkatrace::otel::internal

@@ -6,19 +6,24 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "kafkatrace/otel/attribute.h"
 #include "kafkatrace/otel/span.h"
+#include "kafkatrace/otel/tracer.h"
 
 namespace kafkatrace::otel::internal {
 
 // Sets `key` in the first `live` elements of `list` (the rest are spare slots to overwrite).
 // A new key beyond `count_limit` increments `dropped`. Empty keys are ignored.
+// `key_filter` (optional, starting at 0): a 64-bit filter of the keys written through it. When
+// every live key went through the same filter, a key whose bit is clear skips the search, which
+// reads every earlier slot (cold cache lines in a recycled SpanData).
 void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped,
                    std::uint32_t count_limit, std::uint32_t length_limit, std::string_view key,
-                   const AttributeArg& value) noexcept;
+                   const AttributeArg& value, std::uint64_t* key_filter = nullptr) noexcept;
 
 // Sets `target` to `text`. Recycled SpanData usually holds the same text already (the same
 // instrumentation sets the same name and keys, often to the same values), and comparing costs
@@ -48,6 +53,26 @@ inline void assign_text(std::string& target, std::string_view text) {
   if (target.size() == text.size() && same_bytes(target.data(), text.data(), text.size())) return;
   target.assign(text);
 }
+
+// What every new span's SpanData gets: name, kind, start time, scope and resource (the last two
+// assigned only when they differ: recycled SpanData usually holds them already, and skipping the
+// assignment saves the reference-count traffic).
+inline void start_span_data(SpanData& data, std::string_view name, SpanKind kind,
+                            std::uint64_t start_time_unix_nano,
+                            const std::shared_ptr<const InstrumentationScope>& scope,
+                            const std::shared_ptr<const Resource>& resource) {
+  assign_text(data.name, name);
+  data.kind = kind;
+  data.start_time_unix_nano = start_time_unix_nano;
+  if (data.scope != scope) data.scope = scope;
+  if (data.resource != resource) data.resource = resource;
+}
+
+// Appends the valid links to data.links within the link limits (the rest are counted as dropped).
+void copy_links(SpanData& data, std::span<const SpanLink> links, const SpanLimits& limits) noexcept;
+
+// Sets what end_deferred is given on an ordinary span and ends it (spans that were not deferred).
+void end_backend_span(BackendSpan& span, const DeferredSpanEnd& end) noexcept;
 
 std::string_view truncate_utf8_slow(std::string_view text, std::uint32_t length) noexcept;
 // `length` bytes of `text` or fewer, never splitting a UTF-8 sequence.
