@@ -82,9 +82,13 @@ void SoakLedger::on_delivery(std::uint32_t seq, const kafka::DeliveryResult& res
 }
 
 void SoakLedger::on_processed(std::uint32_t seq, const kafka::ConsumedMessage& message) {
+  on_processed(seq, message.partition(), message.offset());
+}
+
+void SoakLedger::on_processed(std::uint32_t seq, std::int32_t partition, std::int64_t offset) {
   if (seq >= messages_) return;
   std::lock_guard lock(mutex_);
-  processings_.push_back({seq, message.partition(), message.offset()});
+  processings_.push_back({seq, partition, offset});
   if (!seen_[seq]) {
     seen_[seq] = true;
     distinct_processed_.fetch_add(1, std::memory_order_relaxed);
@@ -127,6 +131,7 @@ SoakFigures SoakLedger::figures(std::uint64_t topic_records,
   for (const Delivery& delivery : deliveries_) {
     if (delivery.reports == 0) ++f.missing_reports;
     if (delivery.reports > 0 && delivery.ok) ++f.delivered;
+    if (delivery.reports > 0 && delivery.ok && delivery.offset < 0) ++f.delivered_without_offset;
     if (delivery.reports > 0 && !delivery.ok) ++f.delivery_failures;
   }
 
@@ -147,7 +152,8 @@ SoakFigures SoakLedger::figures(std::uint64_t topic_records,
     if (!new_offset) ++f.consumer_duplicates;
     if (new_offset && !new_seq) ++f.producer_duplicates;
     const Delivery& delivery = deliveries_[p.seq];
-    if (new_offset && delivery.ok &&
+    // A report without an offset (implicit ack) names no position to compare.
+    if (new_offset && delivery.ok && delivery.offset >= 0 &&
         (delivery.partition != p.partition || delivery.offset != p.offset))
       ++f.report_mismatches;
   }
@@ -157,9 +163,14 @@ SoakFigures SoakLedger::figures(std::uint64_t topic_records,
   if (f.lost > 0) {
     for (std::uint32_t seq = 0; seq < messages_; ++seq) {
       const Delivery& delivery = deliveries_[seq];
-      if (seen_[seq] || !delivery.ok || delivery.partition < 0) continue;
+      if (seen_[seq] || !delivery.ok) continue;
+      if (delivery.offset < 0) {
+        ++f.lost_delivered_without_offset;
+        continue;
+      }
       const auto partition = static_cast<std::size_t>(delivery.partition);
-      if (partition < log_start.size() && delivery.offset < log_start[partition])
+      if (delivery.partition >= 0 && partition < log_start.size() &&
+          delivery.offset < log_start[partition])
         ++f.lost_below_log_start;
     }
   }

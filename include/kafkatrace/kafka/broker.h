@@ -116,6 +116,10 @@ class EmbeddedBroker {
                                    int replication = 0) noexcept;
 
   // The next errors.size() requests of type `api` (any broker) fail with these errors, in order.
+  // Faults and idempotent producers: the mock does not check a non-transactional producer's
+  // sequence numbers, so with several Produce requests in flight a batch written after a refused
+  // one makes librdkafka report the refused one delivered (no offset) although it was never
+  // written. Use max.in.flight.requests.per.connection=1 (docs/reliability.md).
   rd_kafka_resp_err_t push_request_errors(ApiKey api,
                                           const std::vector<rd_kafka_resp_err_t>& errors) noexcept;
   // Drops errors pushed for `api` that no request has consumed yet.
