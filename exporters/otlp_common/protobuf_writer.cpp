@@ -11,9 +11,11 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-// True when every byte is below 0x80 (then the text is valid UTF-8). Branch-light: ORs whole
-// words together, the last one overlapping, so typical short keys and values cost a few loads.
-bool is_ascii(std::string_view text) noexcept {
+}  // namespace
+
+// Branch-light: ORs whole words together, the last one overlapping, so typical short keys and
+// values cost a few loads.
+bool ProtobufWriter::is_ascii(std::string_view text) noexcept {
   const char* data = text.data();
   const std::size_t size = text.size();
   if (size >= 8) {
@@ -37,6 +39,8 @@ bool is_ascii(std::string_view text) noexcept {
   for (std::size_t i = 0; i < size; ++i) any |= static_cast<unsigned char>(data[i]);
   return (any & 0x80U) == 0;
 }
+
+namespace {
 
 // End of the run of valid UTF-8 starting at `i`: the index of the first offending byte, or
 // text.size().

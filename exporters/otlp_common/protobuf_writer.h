@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +77,64 @@ class ProtobufWriter {
     buffer_[size_++] = static_cast<char>(value);
   }
   void write_raw(std::string_view bytes);
+
+  // Direct writing, for encoders that size a whole field before writing it: claims `bytes` more
+  // bytes of output and returns where they start. The caller fills exactly that many, with the
+  // put_* helpers; one capacity check instead of one per value.
+  char* claim(std::size_t bytes) {
+    ensure(bytes);
+    char* at = buffer_.data() + size_;
+    size_ += bytes;
+    return at;
+  }
+  static char* put_varint(char* out, std::uint64_t value) noexcept {
+    while (value >= 0x80) {
+      *out++ = static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    *out++ = static_cast<char>(value);
+    return out;
+  }
+  static char* put_tag(char* out, std::uint32_t field, WireType type) noexcept {
+    return put_varint(out,
+                      (static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint8_t>(type));
+  }
+  // Copies `text` to `out` (text.size() bytes) and says whether it was all ASCII; a word at a
+  // time, so short keys and values cost a few loads and stores instead of a memcpy call and a
+  // separate UTF-8 scan.
+  static bool put_ascii(char* out, std::string_view text) noexcept {
+    const char* in = text.data();
+    const std::size_t size = text.size();
+    if (size >= 8) {
+      std::uint64_t any = 0;
+      std::uint64_t word;
+      for (std::size_t i = 0; i + 8 < size; i += 8) {
+        std::memcpy(&word, in + i, 8);
+        std::memcpy(out + i, &word, 8);
+        any |= word;
+      }
+      std::memcpy(&word, in + size - 8, 8);  // the last word, overlapping the one before
+      std::memcpy(out + size - 8, &word, 8);
+      return ((any | word) & 0x8080808080808080ULL) == 0;
+    }
+    unsigned any = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      out[i] = in[i];
+      any |= static_cast<unsigned char>(in[i]);
+    }
+    return (any & 0x80U) == 0;
+  }
+  // Gives back what was written after `size` (a direct write that has to take another path).
+  void truncate(std::size_t size) noexcept {
+    if (size < size_) size_ = size;
+  }
+  static constexpr std::size_t tag_size(std::uint32_t field) noexcept {
+    return varint_size(static_cast<std::uint64_t>(field) << 3);
+  }
+
+  // True when every byte is below 0x80: then the text is valid UTF-8 and write_string copies it
+  // unchanged.
+  static bool is_ascii(std::string_view text) noexcept;
 
   static constexpr std::size_t varint_size(std::uint64_t value) noexcept {
     std::size_t size = 1;

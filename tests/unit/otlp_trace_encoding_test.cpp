@@ -196,6 +196,32 @@ TEST_F(OtlpTraceEncodingTest, InvalidUtf8InStringsIsReplacedAsInJson) {
   EXPECT_EQ(json.find('\xff'), std::string::npos);
 }
 
+// Scalar attributes are sized and written in one step when their text is ASCII; other text is
+// written again through the general path. Valid UTF-8 stays as it is, and the attributes around
+// it are unaffected.
+TEST_F(OtlpTraceEncodingTest, NonAsciiAttributesBesideAsciiOnesKeepTheirText) {
+  spans_.push_back(testing::make_root_span("s"));
+  const std::string long_text(200, 'x');  // a two-byte length
+  spans_[0]->attributes = {{"before", std::int64_t{-1}},
+                           {"caf\xc3\xa9", true},
+                           {"text", std::string("gr\xc3\xbc\xc3\x9f")},
+                           {"ratio", 1.5},
+                           {"long", long_text},
+                           {"after", std::string("a\xff")}};
+  auto attributes = key_values(encode().message(1).message(2).message(2).messages(9));
+  ASSERT_EQ(attributes.size(), 6u);
+  EXPECT_EQ(attributes[0].first, "before");
+  EXPECT_EQ(attributes[0].second.get(3).as_int64(), -1);
+  EXPECT_EQ(attributes[1].first, "caf\xc3\xa9");
+  EXPECT_EQ(attributes[1].second.get(2).scalar, 1u);
+  EXPECT_EQ(attributes[2].first, "text");
+  EXPECT_EQ(attributes[2].second.get(1).str(), "gr\xc3\xbc\xc3\x9f");
+  EXPECT_EQ(attributes[3].second.get(4).as_double(), 1.5);
+  EXPECT_EQ(attributes[4].second.get(1).str(), long_text);
+  EXPECT_EQ(attributes[5].first, "after");
+  EXPECT_EQ(attributes[5].second.get(1).str(), "a\xef\xbf\xbd");
+}
+
 TEST_F(OtlpTraceEncodingTest, GroupsByResourceThenScopeInFirstAppearanceOrder) {
   auto resource_a = testing::sample_resource("a");
   auto resource_b = testing::sample_resource("b");

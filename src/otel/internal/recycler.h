@@ -3,6 +3,7 @@
 //
 //   T* object = Recycler<T>::take();        // null when the pool is empty: allocate one yourself
 //   Recycler<T>::give(object);              // any thread; the pool owns it from now on
+//   T* next = Recycler<T>::peek(0);         // what the next take() returns here (to prefetch)
 //
 // The per-thread cache is a fixed array in a constant-initialised thread_local (a plain %fs load,
 // no init guard). Up to kCacheSize objects stay on a thread; surplus moves to a shared depot in
@@ -34,6 +35,13 @@ class Recycler final {
     if (cache.count == 0 && !refill(cache)) [[unlikely]]
       return nullptr;
     return cache.items[--cache.count];
+  }
+
+  // The object that the take() `ahead` calls from now returns on this thread, when it is already
+  // in this thread's cache; null otherwise. For prefetching: the pool still owns it.
+  static T* peek(std::uint32_t ahead) noexcept {
+    const Cache& cache = cache_;
+    return ahead < cache.count ? cache.items[cache.count - 1 - ahead] : nullptr;
   }
 
   // Lets the depot keep at least `count` objects (e.g. as many as a queue can hold in flight), so

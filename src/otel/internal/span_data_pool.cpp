@@ -5,6 +5,9 @@
 // the batch processor's worker thread and reused on an application thread, and writing to it on
 // the worker would pull its cache lines over to the worker only for the application thread to
 // pull them back. The application thread writes those lines anyway when it fills the span in.
+#include <string>
+#include <variant>
+
 #include "kafkatrace/otel/processor.h"
 #include "otel/internal/provider_state.h"
 #include "otel/internal/recycler.h"
@@ -44,10 +47,43 @@ void reset(SpanData& data) noexcept {
   if (!data.status_message.empty()) data.status_message.clear();
 }
 
+// Always inlined: GCC takes a function that only prefetches for one without effects and drops
+// the call.
+[[gnu::always_inline]] inline void prefetch_for_writing(const void* begin,
+                                                        std::size_t bytes) noexcept {
+  const char* line = static_cast<const char*>(begin);
+  for (std::size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(line + offset, 1);
+}
+
+// Prefetches the SpanData the next takes on this thread return. A recycled SpanData was last
+// written by the worker that exported it, usually on another core, and filling it in walks a
+// chain of pointers (SpanData → attribute array → each key's text, compared before it is
+// overwritten). Three stages, each reading only what the previous call brought in, so a burst of
+// spans ending one after another (a delivery-report callback) pays for overlapped misses instead
+// of a dozen dependent ones per span.
+[[gnu::always_inline]] inline void prefetch_next_spans() noexcept {
+  if (const SpanData* third = Recycler<SpanData>::peek(2)) {
+    prefetch_for_writing(third, sizeof(SpanData));
+  }
+  if (const SpanData* second = Recycler<SpanData>::peek(1)) {
+    prefetch_for_writing(second->attributes.data(), second->attributes.size() * sizeof(KeyValue));
+    __builtin_prefetch(second->name.data());
+  }
+  if (const SpanData* first = Recycler<SpanData>::peek(0)) {
+    for (const KeyValue& attribute : first->attributes) {
+      __builtin_prefetch(attribute.key.data());
+      if (const auto* text = std::get_if<std::string>(&attribute.value)) {
+        __builtin_prefetch(text->data(), 1);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<SpanData> acquire_span_data() {
   if (SpanData* data = Recycler<SpanData>::take()) {
+    prefetch_next_spans();
     reset(*data);
     return std::unique_ptr<SpanData>(data);
   }
