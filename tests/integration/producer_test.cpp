@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -36,6 +37,12 @@ TEST_F(ProducerTest, DeliverySpansCarryThePartitionAndOffsetAConsumerReads) {
   auto producer = make_producer(options());
   ASSERT_TRUE(producer);
   constexpr int kCount = 30;
+  const auto unix_nanos = [] {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+  };
+  const std::uint64_t before = unix_nanos();
   std::vector<std::future<kafka::DeliveryResult>> futures;
   for (int i = 0; i < kCount; ++i) {
     futures.push_back(producer->send({.topic = topic,
@@ -50,11 +57,16 @@ TEST_F(ProducerTest, DeliverySpansCarryThePartitionAndOffsetAConsumerReads) {
     EXPECT_TRUE(result.timestamp.has_value());
     delivered[{result.partition, result.offset}] = "value-" + std::to_string(i);
   }
+  const std::uint64_t after = unix_nanos();
   const auto spans = tracing_.spans_named("send " + topic);
   ASSERT_EQ(spans.size(), static_cast<std::size_t>(kCount));
   std::map<std::pair<int, std::int64_t>, otel::SpanData> by_position;
   for (const auto& span : spans) {
     EXPECT_EQ(span.kind, otel::SpanKind::kProducer);
+    // From send() to the acknowledgement, inside the test's own readings of the clock.
+    EXPECT_LE(before, span.start_time_unix_nano);
+    EXPECT_LT(span.start_time_unix_nano, span.end_time_unix_nano);
+    EXPECT_LE(span.end_time_unix_nano, after);
     EXPECT_EQ(string_attribute(span, sc::kMessagingSystem), "kafka");
     EXPECT_EQ(string_attribute(span, sc::kMessagingOperationType), "send");
     EXPECT_EQ(string_attribute(span, sc::kMessagingOperationName), "send");

@@ -202,6 +202,7 @@ void ProducerCore::run_due_retries() noexcept {
     pending->previous_attempt = pending->span.context;
     ++pending->attempt;
     const otel::SpanContext& previous = pending->previous_attempt;
+    pending->attempt_start = Clock::now();
     pending->span = telemetry_->start_send(*pending->record, pending->parent, pending->attempt,
                                            previous.is_valid() ? &previous : nullptr);
     const ProducerRecord& record = *pending->record;  // lives in *pending, moved as one

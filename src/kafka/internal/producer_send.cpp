@@ -30,6 +30,10 @@ otel::SpanContext ProducerCore::send(const ProducerRecord& record, PendingPtr pe
                                      const SendOptions& options) {
   outstanding_.fetch_add(1);
   pending->parent = options.parent ? *options.parent : telemetry_->current_context();
+  // Read just before the span's start time: the span's end time is its start plus the time
+  // since then (ProducerTelemetry::end_send).
+  pending->attempt_start = Clock::now();
+  pending->first_start = pending->attempt_start;
   pending->span = telemetry_->start_send(record, pending->parent, 1, nullptr);
   const otel::SpanContext context = pending->span.context;
   if (retries_enabled_) {
@@ -49,8 +53,6 @@ otel::SpanContext ProducerCore::send(const ProducerRecord& record, PendingPtr pe
 }
 
 void ProducerCore::attempt(const ProducerRecord& record, PendingPtr pending) noexcept {
-  pending->attempt_start = Clock::now();
-  if (pending->attempt == 1) pending->first_start = pending->attempt_start;
   rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
   const char* detail = nullptr;
   rd_kafka_error_t* error = nullptr;

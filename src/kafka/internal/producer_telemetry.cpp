@@ -193,6 +193,15 @@ void ProducerTelemetry::end_send(otel::DeferredSpan& span, const SentRecord& sen
     link.context = previous;
     const otel::DeferredEvent retry_event{"kafkatrace.send.retry_scheduled"};
     const bool with_event = result.error && retrying;
+    // The end time is the start time plus the attempt's monotonic duration (the one the
+    // operation-duration metric records): no wall-clock read on the delivery-report thread, and
+    // a clock step between send and acknowledgement cannot make the span's duration wrong.
+    std::optional<std::chrono::system_clock::time_point> end_time;
+    if (span.start_time_unix_nano != 0 && elapsed.count() >= 0) {
+      end_time = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::nanoseconds(span.start_time_unix_nano) + elapsed));
+    }
     backend_->end_deferred(
         span, result.topic.empty() ? std::string_view("send") : send_span_name(result.topic),
         {.kind = SpanKind::kProducer,
@@ -203,7 +212,8 @@ void ProducerTelemetry::end_send(otel::DeferredSpan& span, const SentRecord& sen
                               : std::span<const otel::DeferredEvent>(),
          .status = result.error ? otel::StatusCode::kError : otel::StatusCode::kUnset,
          .status_description =
-             result.error ? std::string_view(result.error->message) : std::string_view{}});
+             result.error ? std::string_view(result.error->message) : std::string_view{},
+         .end_time = end_time});
   } else if (span.span) {
     backend_->end_deferred(span, {}, {});  // a non-recording span of another backend
   }
