@@ -7,7 +7,8 @@ Checks: exit 0; stdout is the table then exactly one JSON line, whose figures ag
 table (msgs/s per mode, the traced run's ratio against tracing off); --traces-file holds the
 traced run's send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
 runs; --metrics-file holds messaging.client.sent.messages with the run's count; --service-name
-names the resource; usage errors exit 2 with nothing on stdout. Then, against a broker of its
+names the resource; usage errors exit 2 with nothing on stdout; the consume half runs the
+plain loop with and without reading the traceparent header. Then, against a broker of its
 own, the librdkafka and librdkafka_traceparent modes: the records of the second, and only
 those, carry a W3C traceparent header (read back with kcat).
 """
@@ -140,10 +141,19 @@ def main():
         both = run(binary, "--traces-file", traces, "--otlp-endpoint", "http://127.0.0.1:1",
                    timeout=20)
         check(both.returncode == 2, f"--traces-file with --otlp-endpoint: exit {both.returncode}")
-        consume_only = run(binary, "--only", "consume", "--modes", "librdkafka_traceparent",
-                           timeout=20)
-        check(consume_only.returncode == 2 and consume_only.stdout == "",
-              f"--only consume --modes librdkafka_traceparent: exit {consume_only.returncode}")
+        consume = run(binary, "--only", "consume", "-r", "1", "-n", str(COUNT), "--modes",
+                      "librdkafka,librdkafka_traceparent")
+        if check(consume.returncode == 0,
+                 f"--only consume --modes librdkafka,librdkafka_traceparent: exit "
+                 f"{consume.returncode}: {consume.stderr}"):
+            figures = json.loads(consume.stdout.strip().splitlines()[-1]).get("consume", {})
+            check(set(figures) == {"librdkafka", "librdkafka_traceparent"},
+                  f"consume modes in the JSON line: {sorted(figures)}")
+            check(all(f["msgs_per_s"] > 0 and f["failed"] == 0 for f in figures.values()),
+                  f"consume figures: {figures}")
+        bad_modes = run(binary, "--modes", "librdkafka,bogus", timeout=20)
+        check(bad_modes.returncode == 2 and bad_modes.stdout == "",
+              f"--modes librdkafka,bogus: exit {bad_modes.returncode}")
     check_traceparent_mode(binary)
     if failures:
         print(f"{NAME}: {len(failures)} check(s) failed", file=sys.stderr)

@@ -58,9 +58,9 @@ constexpr std::string_view kHelp =
     "  --only produce|consume     run only one half\n"
     "  --modes LIST               run only these of librdkafka, traced_off, traced_100,\n"
     "                             traced_1 (comma-separated; for profiling one path), or add\n"
-    "                             librdkafka_traceparent: the plain produce loop with a W3C\n"
-    "                             traceparent header, the cost of propagation alone (produce\n"
-    "                             only)\n"
+    "                             librdkafka_traceparent: the plain loops with a W3C\n"
+    "                             traceparent header (produce writes one on every record,\n"
+    "                             consume reads it), the cost of propagation alone\n"
     "  --service-name NAME        service.name of the traced runs (default: OTEL_SERVICE_NAME or\n"
     "                             service.name in OTEL_RESOURCE_ATTRIBUTES, else\n"
     "                             kafkatrace-bench)\n"
@@ -139,14 +139,6 @@ bool parse_modes(std::string_view list, std::vector<Mode>& modes) {
   return !modes.empty();
 }
 
-// The modes the consume half runs: the consume records always carry a traceparent, so the
-// produce-only librdkafka_traceparent mode has nothing to add there.
-std::vector<Mode> consume_modes(const Plan& plan) {
-  std::vector<Mode> modes = plan.modes;
-  std::erase(modes, Mode::kPlainTraceparent);
-  return modes;
-}
-
 // Parses the flags into `plan`; nullopt to go on, else the exit code.
 std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
   ArgReader reader(args);
@@ -184,8 +176,6 @@ std::optional<int> parse(std::span<const std::string_view> args, Plan& plan) {
   }
   if (!reader.failed() && !telemetry.traces_file.empty() && !telemetry.otlp_endpoint.empty())
     reader.fail("--traces-file and --otlp-endpoint exclude each other (one span destination)");
-  if (!reader.failed() && plan.consume && !plan.produce && consume_modes(plan).empty())
-    reader.fail("librdkafka_traceparent is a produce mode: --only consume has nothing to run");
   if (reader.failed()) return usage_error(kCommand, reader.error());
   plan.config.service_name = telemetry.service_name;
   plan.config.traces_file = telemetry.traces_file;
@@ -256,7 +246,7 @@ int run_bench(std::span<const std::string_view> args) {
   }
 
   const std::vector<Mode> produce_modes = plan.produce ? plan.modes : std::vector<Mode>{};
-  const std::vector<Mode> consume_runs = plan.consume ? consume_modes(plan) : std::vector<Mode>{};
+  const std::vector<Mode> consume_runs = plan.consume ? plan.modes : std::vector<Mode>{};
   const std::size_t runs_per_round = produce_modes.size() + consume_runs.size();
   bench::Progress progress(plan.rounds * runs_per_round * config.count +
                                (plan.consume ? config.count : 0) +

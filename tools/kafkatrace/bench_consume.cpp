@@ -1,4 +1,5 @@
-// The consume runs of `kafkatrace bench`: a plain librdkafka consumer loop, and TracedConsumer::run
+// The consume runs of `kafkatrace bench`: a plain librdkafka consumer loop (with or without
+// reading each record's traceparent header), and TracedConsumer::run
 // with a no-op handler with tracing off, at 100% and at 1% sampling (OTLP/HTTP export to the
 // local receiver). Every record carries a sampled W3C traceparent, as a traced producer at 100%
 // writes it, so the traced consumer extracts, parents and links on every record. At 1% the
@@ -59,7 +60,10 @@ struct ConsumeClock {
   }
 };
 
-RunResult run_plain(const RunConfig& config, const std::string& group) {
+// The plain loop; with `read_traceparent`, it also reads each record's traceparent header, as
+// any consumer that continues the producer's trace must (librdkafka parses a record's headers on
+// first access).
+RunResult run_plain(const RunConfig& config, const std::string& group, bool read_traceparent) {
   RunResult result;
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   if (!set_all(conf,
@@ -83,17 +87,30 @@ RunResult run_plain(const RunConfig& config, const std::string& group) {
   rd_kafka_subscribe(handle, topics);
   rd_kafka_topic_partition_list_destroy(topics);
   ConsumeClock clock;
+  std::size_t header_bytes = 0;
   auto last = Clock::now();
   while (Clock::now() - last < kStallTimeout) {
     rd_kafka_message_t* message = rd_kafka_consumer_poll(handle, 100);
     if (message == nullptr) continue;
     const bool record = message->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (record && read_traceparent) {
+      rd_kafka_headers_t* headers = nullptr;
+      const void* value = nullptr;
+      std::size_t size = 0;
+      if (rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+          rd_kafka_header_get_last(headers, "traceparent", &value, &size) ==
+              RD_KAFKA_RESP_ERR_NO_ERROR) {
+        header_bytes += size;
+      }
+    }
     rd_kafka_message_destroy(message);
     if (!record) continue;
     last = Clock::now();
     if (clock.on_record(config, result)) break;
   }
   if (result.delivered < config.count) result.error = "no record for 60 s";
+  if (read_traceparent && result.error.empty() && header_bytes < 55 * result.delivered)
+    result.error = "records without a traceparent header";
   rd_kafka_consumer_close(handle);
   rd_kafka_destroy(handle);
   return result;
@@ -206,7 +223,8 @@ std::string fill_consume_topic(const RunConfig& config) {
 }
 
 RunResult run_consume(Mode mode, const RunConfig& config, const std::string& group) {
-  if (mode == Mode::kPlainLibrdkafka) return run_plain(config, group);
+  if (mode == Mode::kPlainLibrdkafka || mode == Mode::kPlainTraceparent)
+    return run_plain(config, group, mode == Mode::kPlainTraceparent);
   RunResult result;
   const Telemetry telemetry = make_telemetry(mode, config, /*parent_based=*/false);
   auto created =
