@@ -14,6 +14,7 @@ those, carry a W3C traceparent header (read back with kcat).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,19 @@ def check_metrics(path):
                                       f"expected {COUNT}")
 
 
+def check_propagation(report, side):
+    """The JSON line's propagation figures are the traceparent loop's against the plain one."""
+    figures = report.get(side, {})
+    plain, with_header = figures.get("librdkafka"), figures.get("librdkafka_traceparent")
+    floor = report.get("propagation", {}).get(side)
+    if not check(plain and with_header and floor, f"{side}: no propagation figures in {report}"):
+        return
+    ratio = with_header["msgs_per_s"] / plain["msgs_per_s"]
+    added = with_header["cpu_us_per_msg"] - plain["cpu_us_per_msg"]
+    check(abs(floor["ratio"] - ratio) < 0.01 and abs(floor["added_cpu_us_per_msg"] - added) < 0.01,
+          f"{side}: propagation {floor}, but the runs give {ratio:.4f}x and {added:+.4f} us")
+
+
 def check_traceparent_mode(binary):
     """librdkafka_traceparent writes the plain loop's records plus a traceparent header."""
     broker = subprocess.Popen([binary, "broker"], stdout=subprocess.PIPE, text=True)
@@ -83,9 +97,13 @@ def check_traceparent_mode(binary):
         out, err = bench.communicate(timeout=150)
         if not check(bench.returncode == 0, f"traceparent mode: exit {bench.returncode}: {err}"):
             return
-        produce = json.loads(out.strip().splitlines()[-1]).get("produce", {})
+        report = json.loads(out.strip().splitlines()[-1])
+        produce = report.get("produce", {})
         check(set(produce) == {"librdkafka", "librdkafka_traceparent"},
               f"modes in the JSON line: {sorted(produce)}")
+        check_propagation(report, "produce")
+        check(any(line.startswith("  propagation alone (") for line in out.splitlines()),
+              f"no 'propagation alone' line in {out!r}")
         topic = f"kafkatrace-bench-{bench.pid}"
         read = subprocess.run(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning",
                                "-e", "-q", "-f", "%h\n"], capture_output=True, text=True,
@@ -99,6 +117,13 @@ def check_traceparent_mode(binary):
               f"{len(traced)} records with a traceparent, expected {COUNT + 1}")
         check(all(h.startswith("app=kafkatrace-bench,run=plain") for h in headers),
               f"unexpected headers: {headers[:2]}")
+        # Fresh ids on every record, as a tracing producer writes them (constant ones would
+        # compress away under lz4 and understate the cost).
+        ids = [re.search(r"traceparent=00-([0-9a-f]{32})-([0-9a-f]{16})-01$", h) for h in traced]
+        check(all(ids), f"malformed traceparent among {traced[:3]}")
+        check(len({m.group(1) for m in ids if m}) == len(traced)
+              and len({m.group(2) for m in ids if m}) == len(traced),
+              "the traceparent headers repeat ids")
     finally:
         broker.terminate()
         broker.wait(timeout=30)
@@ -146,7 +171,9 @@ def main():
         if check(consume.returncode == 0,
                  f"--only consume --modes librdkafka,librdkafka_traceparent: exit "
                  f"{consume.returncode}: {consume.stderr}"):
-            figures = json.loads(consume.stdout.strip().splitlines()[-1]).get("consume", {})
+            consumed = json.loads(consume.stdout.strip().splitlines()[-1])
+            figures = consumed.get("consume", {})
+            check_propagation(consumed, "consume")
             check(set(figures) == {"librdkafka", "librdkafka_traceparent"},
                   f"consume modes in the JSON line: {sorted(figures)}")
             check(all(f["msgs_per_s"] > 0 and f["failed"] == 0 for f in figures.values()),

@@ -1,6 +1,7 @@
 // TracedConsumer end to end: one trace from producer to consumer (child + link, or link only),
 // the handler's spans nested under the process span, failures that never end the loop, bad
-// input processed normally, poll(), stop() from a signal handler, metrics and the lag gauge.
+// input processed normally, poll(), stop() from a signal handler, metrics and the lag gauge; with
+// tracing off, the producer's context still reaches the handler.
 #include <csignal>
 #include <mutex>
 #include <set>
@@ -268,6 +269,40 @@ TEST_F(ConsumerTest, PollReturnsMessagesWithContextAndNothingOnTimeout) {
   ASSERT_EQ(processes.size(), 1u);
   ASSERT_EQ(sends.size(), 1u);
   EXPECT_EQ(processes[0].parent_span_id, sends[0].context.span_id);
+}
+
+// A service with tracing off (OTEL_SDK_DISABLED) still hands the producer's context to its
+// handler, as the OpenTelemetry API's no-op tracer does: the trace can continue downstream.
+TEST_F(ConsumerTest, TracingOffStillCarriesTheProducersContextToTheHandler) {
+  const std::string topic = unique_topic_name("consumer-off");
+  ASSERT_TRUE(create_topic(topic, 1));
+  auto producer = traced_producer();
+  ASSERT_TRUE(producer);
+  ASSERT_TRUE(producer->send({.topic = topic, .value = "untraced service"}).get().ok());
+  const auto sends = telemetry_.spans_named("send " + topic);
+  ASSERT_EQ(sends.size(), 1u);
+
+  auto options = consumer_options(bootstrap_servers(), topic, telemetry_);
+  const auto disabled = otel::make_noop_tracer_provider();
+  options.tracing = otel::make_sdk_tracing_backend(disabled->get_tracer("kafkatrace"));
+  std::mutex mutex;
+  std::vector<otel::SpanContext> current, from_producer;  // as the handler saw them
+  ConsumerThread running(std::move(options), [&](const kafka::ConsumedMessage& message) {
+    std::lock_guard lock(mutex);
+    current.push_back(otel::Context::current().span_context());
+    from_producer.push_back(message.producer_context().span_context());
+  });
+  ASSERT_TRUE(running.error().empty()) << running.error();
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard lock(mutex);
+    return !current.empty();
+  }));
+  running.stop();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(from_producer[0].trace_id, sends[0].context.trace_id);
+  EXPECT_EQ(from_producer[0].span_id, sends[0].context.span_id);
+  EXPECT_EQ(current[0].trace_id, sends[0].context.trace_id);
+  EXPECT_TRUE(telemetry_.spans_named("process " + topic).empty());
 }
 
 std::atomic<kafka::TracedConsumer*> g_signal_target{nullptr};

@@ -38,9 +38,9 @@ struct RunConfig {
   Progress* progress = nullptr;
 };
 
-// kPlainTraceparent: the plain librdkafka produce loop with a third header, a W3C traceparent
-// (what a tracing producer adds to every record): the cost of propagation alone. Produce only,
-// and not in the default set.
+// kPlainTraceparent: the plain librdkafka loops with a W3C traceparent: produce adds it to every
+// record as a third header (fresh random ids each, as a tracing producer writes), consume reads
+// it from every record. The cost of propagation alone; not in the default set.
 enum class Mode { kPlainLibrdkafka, kPlainTraceparent, kTracingOff, kTraced100, kTraced1 };
 inline constexpr Mode kAllModes[] = {Mode::kPlainLibrdkafka, Mode::kPlainTraceparent,
                                      Mode::kTracingOff, Mode::kTraced100, Mode::kTraced1};

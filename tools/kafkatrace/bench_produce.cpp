@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "bench_internal.h"
 #include "kafkatrace/kafka/producer.h"
 #include "kafkatrace/otel/meter_provider.h"
+#include "kafkatrace/otel/trace_id.h"
 #include "kafkatrace/otel/tracer.h"
 #include "kafkatrace/otel/tracing_backend.h"
 
@@ -31,14 +33,30 @@ std::map<std::string, std::string> common_properties() {
 // Progress is reported every kProgressStep records.
 constexpr std::size_t kProgressStep = 1024;
 
-// A sampled traceparent of the size a traced producer writes (its ids do not matter here).
-constexpr std::string_view kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+// A sampled W3C traceparent with fresh random ids, as a tracing producer writes on every record:
+// ids drawn and hex-encoded by the tracer's own generator. Fresh ids matter: constant ones would
+// compress to nothing under lz4 and understate what propagation costs the broker thread.
+class TraceparentWriter {
+ public:
+  TraceparentWriter() { std::memcpy(text_, "00-", 3); }
 
-// One record with the bench's two headers (and a traceparent when asked) through
+  std::string_view next() noexcept {
+    otel::TraceId::random().to_hex(text_ + 3);
+    text_[35] = '-';
+    otel::SpanId::random().to_hex(text_ + 36);
+    std::memcpy(text_ + 52, "-01", 3);
+    return {text_, sizeof text_};
+  }
+
+ private:
+  char text_[55];
+};
+
+// One record with the bench's two headers (and `traceparent` unless empty) through
 // rd_kafka_produceva (the varargs macros of rd_kafka_producev use C casts). Returns librdkafka's
 // error code.
 rd_kafka_resp_err_t produce_plain(rd_kafka_t* handle, const std::string& topic,
-                                  const std::string& value, bool traceparent) {
+                                  const std::string& value, std::string_view traceparent) {
   rd_kafka_vu_t fields[6] = {};
   fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
   fields[0].u.cstr = topic.c_str();
@@ -51,9 +69,9 @@ rd_kafka_resp_err_t produce_plain(rd_kafka_t* handle, const std::string& topic,
   fields[4].vtype = RD_KAFKA_VTYPE_HEADER;
   fields[4].u.header = {"run", "plain", 5};
   fields[5].vtype = RD_KAFKA_VTYPE_HEADER;
-  fields[5].u.header = {"traceparent", kTraceparent.data(),
-                        static_cast<ssize_t>(kTraceparent.size())};
-  rd_kafka_error_t* error = rd_kafka_produceva(handle, fields, traceparent ? 6 : 5);
+  fields[5].u.header = {"traceparent", traceparent.data(),
+                        static_cast<ssize_t>(traceparent.size())};
+  rd_kafka_error_t* error = rd_kafka_produceva(handle, fields, traceparent.empty() ? 5 : 6);
   if (error == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
   const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
@@ -88,8 +106,10 @@ RunResult run_plain(const RunConfig& config, bool traceparent) {
     return result;
   }
   const std::string value(config.size, 'v');
+  TraceparentWriter writer;
+  auto next_traceparent = [&] { return traceparent ? writer.next() : std::string_view{}; };
   // Warm-up: connection, metadata and producer id before the clock starts.
-  produce_plain(handle, config.topic, value, traceparent);
+  produce_plain(handle, config.topic, value, next_traceparent());
   rd_kafka_flush(handle, 30000);
   counts[0].store(0);
   counts[1].store(0);
@@ -97,7 +117,7 @@ RunResult run_plain(const RunConfig& config, bool traceparent) {
   for (std::size_t i = 0; i < config.count; ++i) {
     rd_kafka_resp_err_t err;
     do {
-      err = produce_plain(handle, config.topic, value, traceparent);
+      err = produce_plain(handle, config.topic, value, next_traceparent());
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) rd_kafka_poll(handle, 10);
     } while (err == RD_KAFKA_RESP_ERR__QUEUE_FULL);
     if (err) counts[1].fetch_add(1);

@@ -38,10 +38,12 @@ struct Summary {
   unsigned long long spans_exported = 0, spans_dropped = 0, failed = 0;
 };
 
-Summary summarize(const std::map<Mode, std::vector<RunResult>>& all, Mode mode, std::size_t count) {
+// `mode`'s figures, its ratio and added CPU taken against `baseline`'s run of the same round.
+Summary summarize(const std::map<Mode, std::vector<RunResult>>& all, Mode mode, std::size_t count,
+                  Mode baseline_mode = Mode::kTracingOff) {
   Summary summary;
   const auto found = all.find(mode);
-  const auto off = all.find(Mode::kTracingOff);
+  const auto off = all.find(baseline_mode);
   if (found == all.end() || found->second.empty()) return summary;
   summary.present = true;
   std::vector<double> rates, cpu, ratios, added;
@@ -83,6 +85,12 @@ void print_table(const char* title, const std::map<Mode, std::vector<RunResult>>
                 s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message, s.added_cpu_us,
                 s.spans_exported, s.spans_dropped);
   }
+  const Summary floor = summarize(all, Mode::kPlainTraceparent, m.count, Mode::kPlainLibrdkafka);
+  if (floor.present && all.contains(Mode::kPlainLibrdkafka)) {
+    std::printf(
+        "  propagation alone (librdkafka_traceparent vs librdkafka): %.3fx, %+.3f us cpu/msg\n",
+        floor.ratio_vs_off, floor.added_cpu_us);
+  }
 }
 
 void print_json_modes(const char* name, const std::map<Mode, std::vector<RunResult>>& all,
@@ -119,6 +127,19 @@ void print_json_headline(const char* name, const Measurements& m, bool ratio) {
   std::printf("}");
 }
 
+// "propagation": what the traceparent header alone costs the plain librdkafka loop, per side.
+void print_json_propagation(const Measurements& m) {
+  bool first = true;
+  for (const auto& [side, all] : {std::pair{"produce", &m.produce}, {"consume", &m.consume}}) {
+    const Summary s = summarize(*all, Mode::kPlainTraceparent, m.count, Mode::kPlainLibrdkafka);
+    if (!s.present || !all->contains(Mode::kPlainLibrdkafka)) continue;
+    std::printf("%s\"%s\":{\"ratio\":%.4f,\"added_cpu_us_per_msg\":%.4f}",
+                first ? ",\"propagation\":{" : ",", side, s.ratio_vs_off, s.added_cpu_us);
+    first = false;
+  }
+  if (!first) std::printf("}");
+}
+
 }  // namespace
 
 std::string describe_run(const char* what, Mode mode, std::size_t round, std::size_t rounds,
@@ -148,6 +169,7 @@ void print_report(const Measurements& m) {
   print_json_headline("added_cpu_us_per_msg", m, false);
   if (!m.produce.empty()) print_json_modes("produce", m.produce, m.count);
   if (!m.consume.empty()) print_json_modes("consume", m.consume, m.count);
+  print_json_propagation(m);
   if (m.serial && m.batch) {
     std::printf(",\"serial_msgs_per_s\":%.0f,\"batch_msgs_per_s\":%.0f", serial_rate, batch_rate);
   }
