@@ -16,15 +16,16 @@ PollResult ConsumerCore::poll(std::chrono::milliseconds timeout) {
   PollResult result = take(timeout);
   maybe_commit();
   if (result.message) {
-    record_end_to_end(*result.message, std::nullopt);
-    start_process_span(*result.message, 1, std::nullopt);
+    const auto wall_start = wall_clock_.to_wall(result.message->handed_out_);
+    record_end_to_end(*result.message, wall_start);
+    start_process_span(*result.message, 1, wall_start);
   }
   return result;
 }
 
 void ConsumerCore::mark_processed(ConsumedMessage& message, const HandlerResult& result) {
   if (!message) return;
-  end_process_span(message, result, std::chrono::steady_clock::now());
+  end_process_span(message, result, message.handed_out_);
   store_offset(message);
 }
 
@@ -67,11 +68,10 @@ bool ConsumerCore::dead_letter(ConsumedMessage& message, const otel::Context& pa
 
 ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handler,
                                                     ConsumedMessage& message, RunSummary& summary) {
-  // One wall-clock reading serves the end-to-end latency and the first span's start.
-  std::optional<std::chrono::system_clock::time_point> wall_start;
-  if (end_to_end_.enabled() || tracing_->enabled()) wall_start = std::chrono::system_clock::now();
-  record_end_to_end(message, wall_start);
-  const auto first_started = std::chrono::steady_clock::now();
+  // Processing starts when the message was handed out; that reading also gives the end-to-end
+  // latency and the first span's start.
+  const auto first_started = message.handed_out_;
+  record_end_to_end(message, wall_clock_.to_wall(first_started));
   // What a retry waits on: this partition within this assignment. The epoch is read now; the
   // list is built only at a failure, so that a message processed at once costs no allocation.
   // (Nothing can change the epoch meanwhile: rebalances run inside poll, only between attempts.)
@@ -86,7 +86,7 @@ ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handle
   int attempt = 1;
   for (;; ++attempt) {
     const auto started = attempt == 1 ? first_started : std::chrono::steady_clock::now();
-    start_process_span(message, attempt, attempt == 1 ? wall_start : std::nullopt);
+    start_process_span(message, attempt, wall_clock_.to_wall(started));
     HandlerResult result = invoke(handler, message);
     if (!result.failed) {
       end_process_span(message, result, started);

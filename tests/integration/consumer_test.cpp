@@ -5,6 +5,7 @@
 #include <csignal>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "consumer_fixture.h"
 #include "kafkatrace/kafka/producer.h"
@@ -258,7 +259,10 @@ TEST_F(ConsumerTest, PollReturnsMessagesWithContextAndNothingOnTimeout) {
   EXPECT_TRUE(message->producer_context().span_context().is_valid());
   ASSERT_TRUE(message->span());
   EXPECT_EQ(message->context().span_context(), message->span()->context());
+  const auto polled_at = std::chrono::system_clock::now();
+  std::this_thread::sleep_for(50ms);  // processing: from poll's return to mark_processed
   consumer.mark_processed(*message);
+  const auto marked_at = std::chrono::system_clock::now();
   EXPECT_FALSE(message->span());
   EXPECT_FALSE(consumer.poll(200ms));
   EXPECT_EQ(consumer.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -269,6 +273,20 @@ TEST_F(ConsumerTest, PollReturnsMessagesWithContextAndNothingOnTimeout) {
   ASSERT_EQ(processes.size(), 1u);
   ASSERT_EQ(sends.size(), 1u);
   EXPECT_EQ(processes[0].parent_span_id, sends[0].context.span_id);
+  // The span and the process duration cover the processing, and lie within the test's clock
+  // readings (span times come from the consumer's anchored clock, within 1 ms of the wall clock).
+  const auto unix_nano = [](std::chrono::system_clock::time_point time) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
+  };
+  EXPECT_LE(processes[0].start_time_unix_nano, unix_nano(polled_at + 1ms));
+  EXPECT_GE(processes[0].end_time_unix_nano, unix_nano(polled_at + 50ms - 1ms));
+  EXPECT_LE(processes[0].end_time_unix_nano, unix_nano(marked_at + 1ms));
+  const auto process = telemetry_.collect("messaging.process.duration");
+  ASSERT_FALSE(process.empty());
+  ASSERT_EQ(process[0].histogram_points.size(), 1u);
+  EXPECT_EQ(process[0].histogram_points[0].count, 1u);
+  EXPECT_GE(process[0].histogram_points[0].sum, 0.05);
 }
 
 // A service with tracing off (OTEL_SDK_DISABLED) still hands the producer's context to its

@@ -77,6 +77,8 @@ class ConsumedMessage final {
   otel::Context producer_context_;
   otel::Context context_;
   std::shared_ptr<otel::BackendSpan> span_;
+  // When it was handed out (steady clock): its processing starts then.
+  std::chrono::steady_clock::time_point handed_out_{};
 };
 
 }  // namespace kafkatrace::kafka

@@ -214,7 +214,8 @@ class TracedConsumer {
   // or an error. Call mark_processed when done (kAfterProcessing stores the offset only then).
   PollResult poll(std::chrono::milliseconds timeout);
   // Ends the message's span (error status if `result` failed) and stores its offset (also on
-  // failure: with poll(), the failure policy is the application's). Records process duration.
+  // failure: with poll(), the failure policy is the application's). Records the process
+  // duration, from poll's return to this call.
   void mark_processed(ConsumedMessage& message, const HandlerResult& result = {});
 
   // Up to `max_messages`, returning early when `max_wait` passes (a partial batch) or stop() was

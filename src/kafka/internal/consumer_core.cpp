@@ -194,6 +194,7 @@ PollResult ConsumerCore::take(std::chrono::milliseconds timeout) {
   if (!carry_.empty()) {
     result.message = std::move(carry_.front());
     carry_.pop_front();
+    result.message->handed_out_ = std::chrono::steady_clock::now();  // kept since admission
     return result;
   }
   if (closed_) return result;
@@ -238,8 +239,8 @@ std::optional<ConsumedMessage> ConsumerCore::admit(rd_kafka_message_t* raw,
   next = raw->offset + 1;
   message.producer_context_ = extract_context(raw, {}, tracing_.get());
   message.context_ = message.producer_context_;
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  message.handed_out_ = std::chrono::steady_clock::now();
+  const double seconds = std::chrono::duration<double>(message.handed_out_ - started).count();
   state.consumed.add(1);
   state.poll_duration.record(seconds);
   return message;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kafka/internal/consumer_dead_letter.h"
+#include "kafka/internal/wall_clock.h"
 #include "kafkatrace/kafka/consumer.h"
 #include "kafkatrace/otel/messaging_metrics.h"
 #include "kafkatrace/otel/tracing_backend.h"
@@ -108,7 +109,8 @@ class ConsumerCore final {
   void store_offset(const ConsumedMessage& message);
   void note_error(const ConsumerError& error);
 
-  // Spans (consumer_spans.cpp). `start_time` unset: now.
+  // Spans (consumer_spans.cpp). `start_time` unset: now. end_process_span ends the span at the
+  // wall-clock time of its own steady reading, which also ends the process duration.
   void start_process_span(ConsumedMessage& message, int attempt,
                           std::optional<std::chrono::system_clock::time_point> start_time);
   void end_process_span(ConsumedMessage& message, const HandlerResult& result,
@@ -143,6 +145,7 @@ class ConsumerCore final {
   std::chrono::steady_clock::time_point next_commit_;
   bool stored_since_commit_ = false;
   semconv::SemconvMode semconv_mode_ = semconv::SemconvMode::kCurrent;
+  AnchoredWallClock wall_clock_;  // single-message span times and end-to-end latency
 
   std::shared_ptr<otel::TracingBackend> tracing_;
   otel::MessagingMetrics metrics_;

@@ -126,13 +126,13 @@ void ConsumerCore::start_process_span(
 
 void ConsumerCore::end_process_span(ConsumedMessage& message, const HandlerResult& result,
                                     std::chrono::steady_clock::time_point started) {
+  const auto ended = std::chrono::steady_clock::now();
   if (message.span_) {
     if (result.failed) set_failure(*message.span_, result);
-    message.span_->end(std::nullopt);
+    message.span_->end(wall_clock_.to_wall(ended));
     message.span_.reset();
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(ended - started).count();
   if (result.failed) {
     const std::string_view type =
         result.error_type.empty() ? sc::kErrorTypeOther : std::string_view(result.error_type);

@@ -1,0 +1,37 @@
+// AnchoredWallClock: wall-clock times for steady-clock readings the consumer already takes, so
+// that a message's span start, span end and end-to-end latency cost no clock read of their own.
+// A wall-clock reading is paired with a steady one (the anchor) and renewed once the readings
+// drift more than kRenewAfter past it; in between, wall time is the anchor's plus the steady
+// time elapsed. Renewal bounds what a clock slew or step can do to a time: a slew of 500 ppm
+// (the kernel's maximum) shifts it by at most 50 us, and a step shows within 100 ms. Durations
+// between two such times are exactly the steady clock's.
+//
+// Threading: one thread (the consumer thread). Nothing throws.
+#pragma once
+
+#include <chrono>
+
+namespace kafkatrace::kafka::internal {
+
+class AnchoredWallClock {
+ public:
+  static constexpr std::chrono::milliseconds kRenewAfter{100};
+
+  std::chrono::system_clock::time_point to_wall(std::chrono::steady_clock::time_point steady) {
+    if (!anchored_ || steady - steady_anchor_ > kRenewAfter) {
+      // The two readings back to back: the pair is as close as two clock reads can be.
+      wall_anchor_ = std::chrono::system_clock::now();
+      steady_anchor_ = std::chrono::steady_clock::now();
+      anchored_ = true;
+    }
+    return wall_anchor_ +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(steady - steady_anchor_);
+  }
+
+ private:
+  bool anchored_ = false;
+  std::chrono::steady_clock::time_point steady_anchor_{};
+  std::chrono::system_clock::time_point wall_anchor_{};
+};
+
+}  // namespace kafkatrace::kafka::internal
