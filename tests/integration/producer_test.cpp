@@ -31,6 +31,42 @@ class ProducerTest : public KafkaClusterTest {
   TestTracing tracing_;
 };
 
+// Samples everything, slowly: the thread is held for 20 ms inside the span's start.
+class SlowSampler final : public otel::Sampler {
+ public:
+  otel::SamplingResult should_sample(const otel::SamplingParameters&) const noexcept override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return {.decision = otel::SamplingDecision::kRecordAndSample};
+  }
+  std::string description() const override { return "SlowSampler"; }
+};
+
+// With a sampler that is not built in, a send span cannot be deferred (deferred_span.h): it is an
+// ordinary span, started before the record goes out and ended at the acknowledgement. Its times
+// too lie within the test's clock readings, with a sampler that holds the start for 20 ms.
+TEST_F(ProducerTest, SendSpansThatCannotBeDeferredLieWithinTheSend) {
+  const std::string topic = unique_topic_name("producer-slow-sampler");
+  ASSERT_TRUE(create_topic(topic, 1));
+  TestTracing slow(std::make_unique<SlowSampler>());
+  auto producer =
+      make_producer({.bootstrap_servers = bootstrap_servers(), .tracing = slow.backend});
+  ASSERT_TRUE(producer);
+  const auto unix_nanos = [] {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+  };
+  const std::uint64_t before = unix_nanos();
+  const kafka::DeliveryResult result = producer->send({.topic = topic, .value = "v"}).get();
+  const std::uint64_t after = unix_nanos();
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  const auto spans = slow.spans_named("send " + topic);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_LE(before, spans[0].start_time_unix_nano);
+  EXPECT_LT(spans[0].start_time_unix_nano, spans[0].end_time_unix_nano);
+  EXPECT_LE(spans[0].end_time_unix_nano, after);
+}
+
 TEST_F(ProducerTest, DeliverySpansCarryThePartitionAndOffsetAConsumerReads) {
   const std::string topic = unique_topic_name("producer-offsets");
   ASSERT_TRUE(create_topic(topic, 3));

@@ -21,17 +21,18 @@
 
 namespace kafkatrace::testing {
 
-// Spans go synchronously (simple processor) to `store`; every span is sampled.
+// Spans go synchronously (simple processor) to `store`; every span is sampled (by `sampler`
+// when given).
 struct TestTracing {
   std::shared_ptr<exporters::InMemorySpanStore> store =
       std::make_shared<exporters::InMemorySpanStore>();
   std::shared_ptr<otel::TracerProvider> provider;
   std::shared_ptr<otel::TracingBackend> backend;
 
-  TestTracing() {
+  explicit TestTracing(std::unique_ptr<otel::Sampler> sampler = nullptr) {
     otel::TracerProviderOptions options;
     options.resource = otel::Resource{};
-    options.sampler = otel::make_always_on_sampler();
+    options.sampler = sampler ? std::move(sampler) : otel::make_always_on_sampler();
     options.limits = otel::SpanLimits{};
     options.disabled = false;
     options.processors.push_back(

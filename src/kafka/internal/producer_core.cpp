@@ -202,9 +202,10 @@ void ProducerCore::run_due_retries() noexcept {
     pending->previous_attempt = pending->span.context;
     ++pending->attempt;
     const otel::SpanContext& previous = pending->previous_attempt;
+    const auto start_time = telemetry_->start_time_now();  // first: see ProducerCore::send
     pending->attempt_start = Clock::now();
     pending->span = telemetry_->start_send(*pending->record, pending->parent, pending->attempt,
-                                           previous.is_valid() ? &previous : nullptr);
+                                           previous.is_valid() ? &previous : nullptr, start_time);
     const ProducerRecord& record = *pending->record;  // lives in *pending, moved as one
     attempt(record, std::move(pending));
   }

@@ -30,11 +30,12 @@ otel::SpanContext ProducerCore::send(const ProducerRecord& record, PendingPtr pe
                                      const SendOptions& options) {
   outstanding_.fetch_add(1);
   pending->parent = options.parent ? *options.parent : telemetry_->current_context();
-  // Read just before the span's start time: the span's end time is its start plus the time
-  // since then (ProducerTelemetry::end_send).
+  // The span's end time is its start time plus the steady time since attempt_start
+  // (ProducerTelemetry::end_send); the start time is read first.
+  const auto start_time = telemetry_->start_time_now();
   pending->attempt_start = Clock::now();
   pending->first_start = pending->attempt_start;
-  pending->span = telemetry_->start_send(record, pending->parent, 1, nullptr);
+  pending->span = telemetry_->start_send(record, pending->parent, 1, nullptr, start_time);
   const otel::SpanContext context = pending->span.context;
   if (retries_enabled_) {
     try {

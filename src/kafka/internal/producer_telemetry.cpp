@@ -108,9 +108,10 @@ SentRecord SentRecord::of(const rd_kafka_message_t& message) noexcept {
   return sent;  // the partition is the report's own
 }
 
-otel::DeferredSpan ProducerTelemetry::start_send(const ProducerRecord& record,
-                                                 const otel::Context& parent, int attempt,
-                                                 const otel::SpanContext* previous) const noexcept {
+otel::DeferredSpan ProducerTelemetry::start_send(
+    const ProducerRecord& record, const otel::Context& parent, int attempt,
+    const otel::SpanContext* previous,
+    std::optional<std::chrono::system_clock::time_point> start_time) const noexcept {
   if (!enabled_) return {};
   otel::SpanLink link{};
   if (previous != nullptr) link.context = *previous;
@@ -130,7 +131,8 @@ otel::DeferredSpan ProducerTelemetry::start_send(const ProducerRecord& record,
                       {sc::kServerAddress, server_.address},
                       {only_if(attempt > 1, kAttemptAttribute), attempt}},
        .links = previous != nullptr ? std::span<const otel::SpanLink>(&link, 1)
-                                    : std::span<const otel::SpanLink>()});
+                                    : std::span<const otel::SpanLink>(),
+       .start_time = start_time});
 }
 
 void ProducerTelemetry::inject(const otel::Context& parent, const otel::DeferredSpan& span,

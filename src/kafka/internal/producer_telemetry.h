@@ -54,8 +54,18 @@ class ProducerTelemetry {
   // The span of one send attempt of `record` (attempt 1: the first). `previous` (attempt > 1) is
   // the context of the failed attempt before, linked from the new span. Deferred: the span is
   // written when it ends (see otel/deferred_span.h), so a burst of open sends holds no SpanData.
-  otel::DeferredSpan start_send(const ProducerRecord& record, const otel::Context& parent,
-                                int attempt, const otel::SpanContext* previous) const noexcept;
+  // `start_time`: from start_time_now(), read just before the attempt's steady start.
+  otel::DeferredSpan start_send(
+      const ProducerRecord& record, const otel::Context& parent, int attempt,
+      const otel::SpanContext* previous,
+      std::optional<std::chrono::system_clock::time_point> start_time) const noexcept;
+  // A send span's start time, read before the steady reading its end time counts from (see
+  // end_send): so the end time cannot run ahead of the wall clock at the acknowledgement, however
+  // long the thread waits between the two. Unset (no read) when tracing is off.
+  std::optional<std::chrono::system_clock::time_point> start_time_now() const noexcept {
+    if (!enabled_) return std::nullopt;
+    return std::chrono::system_clock::now();
+  }
   // Writes the context of `span` (child of `parent`) into `headers`, replacing stale ones.
   void inject(const otel::Context& parent, const otel::DeferredSpan& span,
               rd_kafka_headers_t* headers) const noexcept;
