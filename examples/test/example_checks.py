@@ -231,7 +231,8 @@ def verify_metrics(spans, metrics, stdout):
 
 
 def serve_and_scrape(command, env, output):
-    """metrics --serve with the Prometheus exporter: scrape until the totals show, then SIGTERM."""
+    """metrics --serve with the Prometheus exporter: scrape until the totals show and are final
+    (the endpoint serves while the example still consumes), then SIGTERM."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -241,6 +242,13 @@ def serve_and_scrape(command, env, output):
     text, deadline = "", time.monotonic() + 90
     wanted = ["messaging_client_sent_messages_total{", "app_orders_processed_total{",
               "messaging_process_duration_seconds_count{"]
+    totals = ("messaging_client_sent_messages_total{", "app_orders_processed_total{",
+              "messaging_client_consumed_messages_total{")
+
+    def final(scraped):
+        lines = [line for line in scraped.splitlines() if line.startswith(totals)]
+        return all(w in scraped for w in wanted) and all(line.endswith(" 10") for line in lines)
+
     try:
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -248,7 +256,7 @@ def serve_and_scrape(command, env, output):
                     text = r.read().decode()
             except OSError:
                 text = ""
-            if all(w in text for w in wanted):
+            if final(text):
                 break
             time.sleep(0.5)
     finally:
@@ -257,8 +265,7 @@ def serve_and_scrape(command, env, output):
         output["stdout"], output["stderr"] = process.communicate(timeout=30)
     output["scrape"] = text
     for line in text.splitlines():
-        if line.startswith(("messaging_client_sent_messages_total{", "app_orders_processed_total{",
-                            "messaging_client_consumed_messages_total{")):
+        if line.startswith(totals):
             expect(line.endswith(" 10"), f"scraped {line!r}, want the value 10")
     expect(all(w in text for w in wanted), f"the scrape lacks {wanted}: {text[:2000]}")
     expect(f"http://127.0.0.1:{port}/metrics" in output["stdout"],

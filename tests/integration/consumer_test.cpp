@@ -3,6 +3,7 @@
 // input processed normally, poll(), stop() from a signal handler, metrics and the lag gauge; with
 // tracing off, the producer's context still reaches the handler.
 #include <csignal>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -378,6 +379,42 @@ TEST_F(ConsumerTest, StopFromASignalHandlerFinishesCommitsAndRecordsMetrics) {
   ASSERT_FALSE(latency[0].histogram_points.empty());
   EXPECT_EQ(latency[0].histogram_points[0].count, messages.size());
   EXPECT_FALSE(telemetry_.collect("kafkatrace.consumer.rebalance.partitions").empty());
+}
+
+// Two topics, interleaved: each message's span and metrics name its own topic (the consumer
+// keeps per-topic state and finds a message's by the index it recorded at intake).
+TEST_F(ConsumerTest, SpansAndMetricsNameEachMessagesOwnTopic) {
+  const std::string first = unique_topic_name("consumer-two-a");
+  const std::string second = unique_topic_name("consumer-two-b");
+  ASSERT_TRUE(create_topic(first, 1));
+  ASSERT_TRUE(create_topic(second, 1));
+  TestProducer producer(bootstrap_servers());
+  std::vector<TestMessage> messages;
+  for (int i = 0; i < 12; ++i)
+    messages.push_back({.topic = i % 3 == 0 ? second : first, .value = "m"});  // 8 and 4
+  for (const auto& delivery : producer.produce(messages))
+    ASSERT_EQ(delivery.error, RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  auto options = consumer_options(bootstrap_servers(), first, telemetry_);
+  options.topics = {first, second};
+  Seen seen;
+  ConsumerThread running(std::move(options),
+                         [&](const kafka::ConsumedMessage& message) { seen.add(message); });
+  ASSERT_EQ(running.error(), "");
+  ASSERT_TRUE(wait_until([&] { return seen.size() == messages.size(); }));
+  running.stop();
+
+  EXPECT_EQ(telemetry_.spans_named("process " + first).size(), 8u);
+  EXPECT_EQ(telemetry_.spans_named("process " + second).size(), 4u);
+  for (const auto* name : {"messaging.process.duration", "kafkatrace.consumer.end_to_end.duration",
+                           "messaging.client.operation.duration"}) {
+    std::map<std::string, std::uint64_t> counts;
+    for (const auto& metric : telemetry_.collect(name))
+      for (const auto& point : metric.histogram_points)
+        counts[string_attribute(point.attributes, "messaging.destination.name")] += point.count;
+    EXPECT_EQ(counts[first], 8u) << name;
+    EXPECT_EQ(counts[second], 4u) << name;
+  }
 }
 
 TEST_F(ConsumerTest, LagGaugeMatchesAKnownBacklog) {

@@ -79,6 +79,8 @@ class ConsumedMessage final {
   std::shared_ptr<otel::BackendSpan> span_;
   // When it was handed out (steady clock): its processing starts then.
   std::chrono::steady_clock::time_point handed_out_{};
+  // Where its consumer keeps the per-topic state of its topic (set when it was taken in).
+  std::uint32_t topic_index_ = UINT32_MAX;
 };
 
 }  // namespace kafkatrace::kafka

@@ -225,6 +225,7 @@ std::optional<ConsumedMessage> ConsumerCore::admit(rd_kafka_message_t* raw,
   ConsumedMessage message;
   message.message_.reset(raw);
   TopicState& state = topic_state(message.topic());
+  message.topic_index_ = static_cast<std::uint32_t>(&state - topics_.data());
   const auto index = static_cast<std::size_t>(std::max(raw->partition, 0));
   if (state.next_offset.size() <= index) {
     state.next_offset.resize(index + 1, -1);

@@ -91,6 +91,11 @@ class ConsumerCore final {
   void track_assignment(const rd_kafka_topic_partition_list_t* partitions, bool assigned);
 
   TopicState& topic_state(std::string_view topic);
+  // The message's topic state without a lookup by name (the index admit recorded).
+  TopicState& topic_state(const ConsumedMessage& message) {
+    if (message.topic_index_ < topics_.size()) return topics_[message.topic_index_];
+    return topic_state(message.topic());
+  }
   bool is_assigned(std::string_view topic, std::int32_t partition);
   Watched watch(std::string_view topic, std::int32_t partition);
   std::uint64_t partition_epoch(std::string_view topic, std::int32_t partition);

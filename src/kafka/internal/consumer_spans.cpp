@@ -73,13 +73,13 @@ void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
   const double seconds =
       std::chrono::duration<double>(now.value_or(std::chrono::system_clock::now()) - *timestamp)
           .count();
-  topic_state(message.topic()).end_to_end.record(seconds < 0 ? 0.0 : seconds);
+  topic_state(message).end_to_end.record(seconds < 0 ? 0.0 : seconds);
 }
 
 void ConsumerCore::start_process_span(
     ConsumedMessage& message, int attempt,
     std::optional<std::chrono::system_clock::time_point> start_time) {
-  const TopicState& state = topic_state(message.topic());
+  const TopicState& state = topic_state(message);
   const otel::Context& producer = message.producer_context_;
   const otel::SpanContext& remote = producer.span_context();
   const otel::SpanLink link{.context = remote, .attributes = {}, .dropped_attributes_count = 0};
@@ -142,7 +142,7 @@ void ConsumerCore::end_process_span(ConsumedMessage& message, const HandlerResul
                                                {mm::kConsumerGroupName, options_.group_id},
                                                {mm::kErrorType, type}});
   } else {
-    topic_state(message.topic()).process_duration.record(seconds);
+    topic_state(message).process_duration.record(seconds);
   }
 }
 
