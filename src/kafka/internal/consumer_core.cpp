@@ -149,6 +149,7 @@ std::string ConsumerCore::configure_and_start() {
 
 ConsumerCore::~ConsumerCore() {
   close();
+  if (abandon_handle_) abandon_handle();
   if (handle_ != nullptr) rd_kafka_destroy(handle_);
 }
 
@@ -325,6 +326,7 @@ void ConsumerCore::close() noexcept {
   if (closed_ || handle_ == nullptr) return;
   carry_.clear();  // never stored: the next owner of their partitions gets them again
   if (options_.commit_mode == CommitMode::kAfterProcessing && stored_since_commit_) commit();
+  await_first_assignment();
   if (paused_) pause_all(false);
   const rd_kafka_resp_err_t err = rd_kafka_consumer_close(handle_);  // revokes, leaves the group
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)

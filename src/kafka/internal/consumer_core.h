@@ -88,6 +88,12 @@ class ConsumerCore final {
                         rd_kafka_topic_partition_list_t* offsets, void* opaque);
   static void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message);
   void handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  // librdkafka before 2.3.0 aborts when a cooperative-sticky member that joined but never received
+  // an assignment is destroyed (consumer_close_guard.cpp). Called on the consumer thread, before
+  // rd_kafka_consumer_close.
+  bool assignment_missing_for_destroy() const noexcept;
+  void await_first_assignment() noexcept;
+  void abandon_handle() noexcept;
   void track_assignment(const rd_kafka_topic_partition_list_t* partitions, bool assigned);
 
   TopicState& topic_state(std::string_view topic);
@@ -141,6 +147,8 @@ class ConsumerCore final {
   rd_kafka_t* handle_ = nullptr;
   bool closed_ = false;
   bool paused_ = false;
+  bool assignment_received_ = false;  // a first assignment came (librdkafka's assignor state)
+  bool abandon_handle_ = false;       // destroying the handle would abort the process
   std::atomic<bool> stop_requested_{false};
   std::optional<ConsumerError> fatal_error_;
   std::string client_id_;

@@ -101,6 +101,7 @@ void ConsumerCore::handle_rebalance(rd_kafka_resp_err_t err,
 
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     event.kind = RebalanceEvent::Kind::kAssigned;
+    assignment_received_ = true;
     if (cooperative) {
       if (rd_kafka_error_t* failed = rd_kafka_incremental_assign(handle_, partitions)) {
         log(LogLevel::kError, kComponent,
