@@ -71,7 +71,8 @@ ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handle
   // Processing starts when the message was handed out; that reading also gives the end-to-end
   // latency and the first span's start.
   const auto first_started = message.handed_out_;
-  record_end_to_end(message, wall_clock_.to_wall(first_started));
+  const auto first_started_wall = wall_clock_.to_wall(first_started);
+  record_end_to_end(message, first_started_wall);
   // What a retry waits on: this partition within this assignment. The epoch is read now; the
   // list is built only at a failure, so that a message processed at once costs no allocation.
   // (Nothing can change the epoch meanwhile: rebalances run inside poll, only between attempts.)
@@ -86,7 +87,8 @@ ConsumerCore::Outcome ConsumerCore::process_message(const MessageHandler& handle
   int attempt = 1;
   for (;; ++attempt) {
     const auto started = attempt == 1 ? first_started : std::chrono::steady_clock::now();
-    start_process_span(message, attempt, wall_clock_.to_wall(started));
+    start_process_span(message, attempt,
+                       attempt == 1 ? first_started_wall : wall_clock_.to_wall(started));
     HandlerResult result = invoke(handler, message);
     if (!result.failed) {
       end_process_span(message, result, started);

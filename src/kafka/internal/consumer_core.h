@@ -120,19 +120,17 @@ class ConsumerCore final {
   void store_offset(const ConsumedMessage& message);
   void note_error(const ConsumerError& error);
 
-  // Spans (consumer_spans.cpp). `start_time` unset: now. end_process_span ends the span at the
-  // wall-clock time of its own steady reading, which also ends the process duration.
+  // Spans (consumer_spans.cpp). end_process_span ends the span at the wall-clock time of its own
+  // steady reading, which also ends the process duration.
   void start_process_span(ConsumedMessage& message, int attempt,
-                          std::optional<std::chrono::system_clock::time_point> start_time);
+                          std::chrono::system_clock::time_point start_time);
   void end_process_span(ConsumedMessage& message, const HandlerResult& result,
                         std::chrono::steady_clock::time_point started);
   void start_batch_spans(MessageBatch& batch, std::chrono::system_clock::time_point poll_start,
                          int attempt, bool with_receive);
   void end_batch_span(MessageBatch& batch, const HandlerResult& result,
                       std::chrono::steady_clock::time_point started);
-  // `now` unset: read here.
-  void record_end_to_end(const ConsumedMessage& message,
-                         std::optional<std::chrono::system_clock::time_point> now);
+  void record_end_to_end(const ConsumedMessage& message, std::chrono::system_clock::time_point now);
 
   // Failure policy (consumer_run.cpp).
   HandlerResult invoke(const MessageHandler& handler, ConsumedMessage& message);

@@ -66,19 +66,16 @@ void set_failure(otel::BackendSpan& span, const HandlerResult& result) {
 }  // namespace
 
 void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
-                                     std::optional<std::chrono::system_clock::time_point> now) {
+                                     std::chrono::system_clock::time_point now) {
   if (!end_to_end_.enabled()) return;
   const auto timestamp = message.timestamp();
   if (!timestamp) return;
-  const double seconds =
-      std::chrono::duration<double>(now.value_or(std::chrono::system_clock::now()) - *timestamp)
-          .count();
+  const double seconds = std::chrono::duration<double>(now - *timestamp).count();
   topic_state(message).end_to_end.record(seconds < 0 ? 0.0 : seconds);
 }
 
-void ConsumerCore::start_process_span(
-    ConsumedMessage& message, int attempt,
-    std::optional<std::chrono::system_clock::time_point> start_time) {
+void ConsumerCore::start_process_span(ConsumedMessage& message, int attempt,
+                                      std::chrono::system_clock::time_point start_time) {
   const TopicState& state = topic_state(message);
   const otel::Context& producer = message.producer_context_;
   const otel::SpanContext& remote = producer.span_context();
