@@ -94,6 +94,35 @@ void BM_BoundHistogramRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_BoundHistogramRecord);
 
+// The same through exclusive handles (one writer at a time: what the consumer binds per topic).
+void BM_ExclusiveCounterAdd(benchmark::State& state) {
+  auto provider = make_provider();
+  auto counter = provider->get_meter("bench").create_counter<std::int64_t>("bench.counter");
+  const std::string topic = "orders";
+  auto exclusive = counter.bind_exclusive(
+      {{"messaging.system", "kafka"}, {"messaging.destination.name", topic}});
+  bench::AllocationCounter allocations;
+  for (auto _ : state) exclusive.add(1);
+  allocations.report(state);
+}
+BENCHMARK(BM_ExclusiveCounterAdd);
+
+void BM_ExclusiveHistogramRecord(benchmark::State& state) {
+  auto provider = make_provider();
+  auto metrics = MessagingMetrics::create(provider->get_meter("bench"));
+  const std::string topic = "orders";
+  auto exclusive = metrics.client_operation_duration.bind_exclusive(
+      {{"messaging.system", "kafka"}, {"messaging.destination.name", topic}});
+  double value = 0.001;
+  bench::AllocationCounter allocations;
+  for (auto _ : state) {
+    exclusive.record(value);
+    value = value > 8 ? 0.001 : value * 1.7;
+  }
+  allocations.report(state);
+}
+BENCHMARK(BM_ExclusiveHistogramRecord);
+
 void BM_CounterAdd4Attributes(benchmark::State& state) {
   auto provider = make_provider();
   auto counter = provider->get_meter("bench").create_counter<std::int64_t>("bench.counter");

@@ -120,6 +120,64 @@ void record_to_bound_histogram(SyncStorage* storage, Stream* stream, double valu
   record_to_stream(storage, stream, value);
 }
 
+// Exclusive handles: one writer at a time, so a plain load and store replaces the atomic
+// read-modify-write (the collector only reads shard cells).
+namespace {
+template <class T>
+void bump(std::atomic<T>& cell, T by, std::memory_order order) noexcept {
+  cell.store(cell.load(std::memory_order_relaxed) + by, order);
+}
+}  // namespace
+
+WriterShard* attach_shard(SyncStorage* storage, Stream* stream) noexcept {
+  return stream == nullptr ? nullptr : storage->attach_shard(*stream);
+}
+
+void retire_shard(WriterShard* shard) noexcept {
+  if (shard != nullptr) shard->retired.store(true, std::memory_order_release);
+}
+
+void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                  std::int64_t value) noexcept {
+  if (shard == nullptr || (value < 0 && monotonic(*storage))) {
+    add_to_stream(storage, stream, value);  // drops and counts, or records without a shard
+    return;
+  }
+  if (storage->is_double()) {
+    bump(shard->double_sum, static_cast<double>(value), std::memory_order_relaxed);
+  } else {
+    bump(shard->int_sum, static_cast<std::uint64_t>(value), std::memory_order_relaxed);
+  }
+  mark_dirty(*stream);
+}
+
+void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard, double value) noexcept {
+  if (shard == nullptr || std::isnan(value) || (value < 0 && monotonic(*storage))) {
+    add_to_stream(storage, stream, value);
+    return;
+  }
+  if (!storage->is_double()) {
+    bump(shard->int_sum, static_cast<std::uint64_t>(std::llround(value)),
+         std::memory_order_relaxed);
+  } else {
+    bump(shard->double_sum, value, std::memory_order_relaxed);
+  }
+  mark_dirty(*stream);
+}
+
+void record_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                     double value) noexcept {
+  if (shard == nullptr || std::isnan(value)) {
+    record_to_stream(storage, stream, value);
+    return;
+  }
+  bump(shard->double_sum, value, std::memory_order_relaxed);
+  update_min(stream->cells.min, value);
+  update_max(stream->cells.max, value);
+  // Last, with release: the collector reads buckets first (see metric_storage.h).
+  bump(shard->buckets[storage->bucket_index(value)], std::uint64_t{1}, std::memory_order_release);
+}
+
 }  // namespace internal
 
 void ObservableResult::observe_int(std::int64_t value,

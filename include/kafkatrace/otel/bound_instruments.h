@@ -11,21 +11,73 @@
 // Threading: like the instruments (any thread, concurrently). Cost: a few relaxed atomic
 // operations. Lifetime: a handle keeps the instrument's aggregation state alive; a
 // default-constructed handle, or one bound on a no-op instrument, does nothing.
+//
+// Exclusive handles (bind_exclusive) are for a series that one thread at a time records, such as
+// a consumer's per-topic metrics on its consumer thread: each handle has cells of its own that it
+// updates with plain loads and stores, no atomic read-modify-write (BM_ExclusiveCounterAdd,
+// BM_ExclusiveHistogramRecord). What it records is collected exactly as through a shared handle,
+// and still is after the handle is gone. Threading: calls on one handle must not overlap (a
+// handle may move between threads that hand it over, as a consumer does); any number of
+// exclusive and shared handles may record the same series concurrently. Move-only.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 namespace kafkatrace::otel {
 
 namespace internal {
 class SyncStorage;
 struct Stream;
+struct WriterShard;
 // The recording paths of bound handles (instruments.cpp). `stream` null: out of memory at bind
 // time; the measurement is dropped and counted. Never throw.
 void add_to_bound_sum(SyncStorage* storage, Stream* stream, std::int64_t value) noexcept;
 void add_to_bound_sum(SyncStorage* storage, Stream* stream, double value) noexcept;
 void record_to_bound_histogram(SyncStorage* storage, Stream* stream, double value) noexcept;
+// Exclusive handles: a shard of `stream` of their own (null when `stream` is null or out of
+// memory: the handle then records as a shared one would), retired when the handle dies.
+WriterShard* attach_shard(SyncStorage* storage, Stream* stream) noexcept;
+void retire_shard(WriterShard* shard) noexcept;
+void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                  std::int64_t value) noexcept;
+void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard, double value) noexcept;
+void record_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                     double value) noexcept;
+
+// What the exclusive handles share: the storage, the series and the shard, retired at the end.
+class ExclusiveSeries {
+ public:
+  ExclusiveSeries() noexcept = default;
+  ExclusiveSeries(std::shared_ptr<SyncStorage> storage, Stream* stream) noexcept
+      : storage_(std::move(storage)),
+        stream_(stream),
+        shard_(storage_ ? attach_shard(storage_.get(), stream) : nullptr) {}
+  ExclusiveSeries(ExclusiveSeries&& other) noexcept
+      : storage_(std::move(other.storage_)),
+        stream_(std::exchange(other.stream_, nullptr)),
+        shard_(std::exchange(other.shard_, nullptr)) {}
+  ExclusiveSeries& operator=(ExclusiveSeries&& other) noexcept {
+    if (this != &other) {
+      retire_shard(shard_);
+      storage_ = std::move(other.storage_);
+      stream_ = std::exchange(other.stream_, nullptr);
+      shard_ = std::exchange(other.shard_, nullptr);
+    }
+    return *this;
+  }
+  ~ExclusiveSeries() { retire_shard(shard_); }
+
+  SyncStorage* storage() const noexcept { return storage_.get(); }
+  Stream* stream() const noexcept { return stream_; }
+  WriterShard* shard() const noexcept { return shard_; }
+
+ private:
+  std::shared_ptr<SyncStorage> storage_;
+  Stream* stream_ = nullptr;      // owned by *storage_, which never removes a series
+  WriterShard* shard_ = nullptr;  // owned by *stream_ until retired and drained
+};
 }  // namespace internal
 
 // From Counter::bind and UpDownCounter::bind (a counter's handle still ignores negative values).
@@ -64,6 +116,47 @@ class BoundHistogram final {
  private:
   std::shared_ptr<internal::SyncStorage> storage_;
   internal::Stream* stream_ = nullptr;
+};
+
+// From Counter::bind_exclusive and UpDownCounter::bind_exclusive.
+template <class T>
+class ExclusiveCounter final {
+ public:
+  ExclusiveCounter() noexcept = default;
+  ExclusiveCounter(std::shared_ptr<internal::SyncStorage> storage,
+                   internal::Stream* stream) noexcept
+      : series_(std::move(storage), stream) {}
+
+  void add(T value) noexcept {
+    if (series_.storage()) {
+      internal::add_to_shard(series_.storage(), series_.stream(), series_.shard(), value);
+    }
+  }
+  bool enabled() const noexcept { return series_.storage() != nullptr; }
+
+ private:
+  internal::ExclusiveSeries series_;
+};
+
+// From Histogram::bind_exclusive.
+template <class T>
+class ExclusiveHistogram final {
+ public:
+  ExclusiveHistogram() noexcept = default;
+  ExclusiveHistogram(std::shared_ptr<internal::SyncStorage> storage,
+                     internal::Stream* stream) noexcept
+      : series_(std::move(storage), stream) {}
+
+  void record(T value) noexcept {
+    if (series_.storage()) {
+      internal::record_to_shard(series_.storage(), series_.stream(), series_.shard(),
+                                static_cast<double>(value));
+    }
+  }
+  bool enabled() const noexcept { return series_.storage() != nullptr; }
+
+ private:
+  internal::ExclusiveSeries series_;
 };
 
 }  // namespace kafkatrace::otel

@@ -96,6 +96,15 @@ class Counter final {
     if (!storage_) return {};
     return {storage_, internal::bind_stream(storage_.get(), attributes)};
   }
+  // The same, for one writer at a time: no atomic read-modify-write (bound_instruments.h).
+  ExclusiveCounter<T> bind_exclusive(
+      std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind_exclusive(detail::as_span(attributes));
+  }
+  ExclusiveCounter<T> bind_exclusive(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
+  }
   bool enabled() const noexcept { return storage_ != nullptr; }
 
  private:
@@ -121,6 +130,15 @@ class UpDownCounter final {
     return bind(detail::as_span(attributes));
   }
   BoundCounter<T> bind(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
+  }
+  // The same, for one writer at a time: no atomic read-modify-write (bound_instruments.h).
+  ExclusiveCounter<T> bind_exclusive(
+      std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind_exclusive(detail::as_span(attributes));
+  }
+  ExclusiveCounter<T> bind_exclusive(std::span<const MetricAttribute> attributes) const noexcept {
     if (!storage_) return {};
     return {storage_, internal::bind_stream(storage_.get(), attributes)};
   }
@@ -156,6 +174,15 @@ class Histogram final {
     return bind(detail::as_span(attributes));
   }
   BoundHistogram<T> bind(std::span<const MetricAttribute> attributes) const noexcept {
+    if (!storage_) return {};
+    return {storage_, internal::bind_stream(storage_.get(), attributes)};
+  }
+  // The same, for one writer at a time: no atomic read-modify-write (bound_instruments.h).
+  ExclusiveHistogram<T> bind_exclusive(
+      std::initializer_list<MetricAttribute> attributes) const noexcept {
+    return bind_exclusive(detail::as_span(attributes));
+  }
+  ExclusiveHistogram<T> bind_exclusive(std::span<const MetricAttribute> attributes) const noexcept {
     if (!storage_) return {};
     return {storage_, internal::bind_stream(storage_.get(), attributes)};
   }

@@ -62,11 +62,12 @@ class ConsumerCore final {
     std::vector<std::int64_t> next_offset;
     std::vector<bool> assigned;
     std::vector<std::uint64_t> epoch;  // bumped at every assign and revoke of the partition
-    // The per-message metrics of this topic, bound once (no attribute lookup per message).
-    otel::BoundCounter<std::int64_t> consumed;
-    otel::BoundHistogram<double> poll_duration;
-    otel::BoundHistogram<double> process_duration;  // successful processing
-    otel::BoundHistogram<double> end_to_end;
+    // The per-message metrics of this topic, bound once (no attribute lookup per message) and
+    // exclusive (only the consumer thread records them: no atomic read-modify-write).
+    otel::ExclusiveCounter<std::int64_t> consumed;
+    otel::ExclusiveHistogram<double> poll_duration;
+    otel::ExclusiveHistogram<double> process_duration;  // successful processing
+    otel::ExclusiveHistogram<double> end_to_end;
   };
   // A partition a retry waits on, and its epoch when the wait began.
   struct Watched {

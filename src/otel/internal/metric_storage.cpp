@@ -46,6 +46,13 @@ Stream::Stream(std::uint64_t hash_value, Attributes attribute_set, std::size_t b
   for (std::size_t i = 0; i < bucket_count; ++i) buckets[i].store(0, std::memory_order_relaxed);
 }
 
+WriterShard::WriterShard(std::size_t bucket_count)
+    : buckets(bucket_count ? std::make_unique<std::atomic<std::uint64_t>[]>(bucket_count)
+                           : nullptr),
+      drained_buckets(bucket_count, 0) {
+  for (std::size_t i = 0; i < bucket_count; ++i) buckets[i].store(0, std::memory_order_relaxed);
+}
+
 SyncStorage::Table::Table(std::size_t capacity)
     : mask(capacity - 1), slots(std::make_unique<std::atomic<Stream*>[]>(capacity)) {
   for (std::size_t i = 0; i < capacity; ++i) slots[i].store(nullptr, std::memory_order_relaxed);
@@ -154,8 +161,10 @@ void SyncStorage::drain(Stream& stream, std::size_t reader_count) {
     count += buckets[i];
   }
   const bool dirty = cells.dirty.exchange(false, std::memory_order_relaxed);
-  const std::int64_t int_sum = cells.int_sum.exchange(0, std::memory_order_relaxed);
-  const double double_sum = cells.double_sum.exchange(0.0, std::memory_order_relaxed);
+  std::int64_t int_sum = cells.int_sum.exchange(0, std::memory_order_relaxed);
+  double double_sum = cells.double_sum.exchange(0.0, std::memory_order_relaxed);
+  if (stream.has_shards.load(std::memory_order_acquire))
+    drain_shards(stream, buckets, count, int_sum, double_sum);
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   if (count > 0) {
@@ -174,6 +183,45 @@ void SyncStorage::drain(Stream& stream, std::size_t reader_count) {
     accumulation.min = std::min(accumulation.min, min);
     accumulation.max = std::max(accumulation.max, max);
   }
+}
+
+WriterShard* SyncStorage::attach_shard(Stream& stream) noexcept {
+  try {
+    auto shard = std::make_unique<WriterShard>(bucket_count_of(descriptor_));
+    WriterShard* raw = shard.get();
+    std::lock_guard lock(mutex_);
+    stream.shards.push_back(std::move(shard));
+    stream.has_shards.store(true, std::memory_order_release);
+    return raw;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void SyncStorage::drain_shards(Stream& stream, std::span<std::uint64_t> buckets,
+                               std::uint64_t& count, std::int64_t& int_sum, double& double_sum) {
+  std::lock_guard lock(mutex_);
+  auto& shards = stream.shards;
+  for (auto it = shards.begin(); it != shards.end();) {
+    WriterShard& shard = **it;
+    // Retired first: then every write of the handle's life is visible to the reads below.
+    const bool retired = shard.retired.load(std::memory_order_acquire);
+    // Buckets before sums, with acquire, as for the shared cells.
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+      const std::uint64_t total = shard.buckets[i].load(std::memory_order_acquire);
+      buckets[i] += total - shard.drained_buckets[i];
+      count += total - shard.drained_buckets[i];
+      shard.drained_buckets[i] = total;
+    }
+    const std::uint64_t int_total = shard.int_sum.load(std::memory_order_relaxed);
+    int_sum += static_cast<std::int64_t>(int_total - shard.drained_int_sum);
+    shard.drained_int_sum = int_total;
+    const double double_total = shard.double_sum.load(std::memory_order_relaxed);
+    double_sum += double_total - shard.drained_double_sum;
+    shard.drained_double_sum = double_total;
+    it = retired ? shards.erase(it) : it + 1;
+  }
+  if (shards.empty()) stream.has_shards.store(false, std::memory_order_relaxed);
 }
 
 void SyncStorage::emit(Stream& stream, const ReaderView& view, MetricData& out) {

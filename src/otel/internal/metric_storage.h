@@ -9,6 +9,12 @@
 // passes half full it is copied into one twice the size and the old one is kept (readers may
 // still be probing it) until the storage dies — memory stays under twice the live table.
 //
+// Exclusive handles (ExclusiveCounter, ExclusiveHistogram) record into a WriterShard of their
+// stream instead: one writer at a time, so its cells take plain load-and-store updates (no
+// read-modify-write, no lock prefix) of cumulative totals; the collector reads them and keeps
+// what it has drained, and adds the differences to the stream's drained values. Min and max stay
+// in the stream's shared cells (updated only when a value improves on them).
+//
 // Collection (serialised by MeterState): every cell is drained with exchange() and the drained
 // values are added to each reader's accumulation, so readers with different temporalities
 // (or collecting at different times) each see every measurement exactly once. A measurement
@@ -69,6 +75,22 @@ struct StreamAccumulation {
   std::uint64_t start_unix_nano = 0;
 };
 
+// The cells of one exclusive handle (see above). Owned by its stream; the handle marks it retired
+// when it dies, and the collector removes it after draining it once more.
+struct WriterShard {
+  explicit WriterShard(std::size_t bucket_count);
+
+  std::atomic<std::uint64_t> int_sum{0};  // two's-complement running total of int64 adds
+  std::atomic<double> double_sum{0};
+  const std::unique_ptr<std::atomic<std::uint64_t>[]> buckets;  // histograms: bounds + 1
+  std::atomic<bool> retired{false};
+
+  // Collector only: the totals already drained.
+  std::uint64_t drained_int_sum = 0;
+  double drained_double_sum = 0;
+  std::vector<std::uint64_t> drained_buckets;
+};
+
 struct Stream {
   Stream(std::uint64_t hash_value, Attributes attribute_set, std::size_t bucket_count,
          std::uint64_t created);
@@ -88,6 +110,10 @@ struct Stream {
   } cells;
 
   std::vector<StreamAccumulation> readers;  // collector only
+  // Exclusive handles' shards, guarded by the storage's mutex_; has_shards spares the collector
+  // that lock for streams without any.
+  std::vector<std::unique_ptr<WriterShard>> shards;
+  std::atomic<bool> has_shards{false};
 };
 
 class SyncStorage final {
@@ -105,6 +131,8 @@ class SyncStorage final {
   Stream* find_stream(std::span<const MetricAttribute> attributes) noexcept;
   void count_dropped() noexcept;
   std::size_t bucket_index(double value) const noexcept;
+  // A new shard of `stream` for an exclusive handle (any thread); null when out of memory.
+  WriterShard* attach_shard(Stream& stream) noexcept;
 
   // Collector only. Appends this reader's points to `out`; false when there are none.
   bool collect(const ReaderView& view, MetricData& out);
@@ -122,6 +150,9 @@ class SyncStorage final {
   Stream* find_stream_slow(std::span<const MetricAttribute> attributes) noexcept;
   void insert_locked(Stream* stream);
   void drain(Stream& stream, std::size_t reader_count);
+  // Adds what the stream's shards recorded since the last drain; drops retired shards.
+  void drain_shards(Stream& stream, std::span<std::uint64_t> buckets, std::uint64_t& count,
+                    std::int64_t& int_sum, double& double_sum);
   void emit(Stream& stream, const ReaderView& view, MetricData& out);
 
   const InstrumentDescriptor descriptor_;
