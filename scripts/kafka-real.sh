@@ -71,9 +71,16 @@ for s in socks:
 PY
 }
 
-# Kafka cluster ids are 16 random bytes, URL-safe base64 without padding.
+# Kafka cluster ids are 16 random bytes, URL-safe base64 without padding. Not one that starts
+# with "-": kafka-storage would take it for an option (as Kafka's own random-uuid avoids).
 random_cluster_id() {
-  python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="))'
+  python3 -c '
+import base64, os
+while True:
+    text = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
+    if not text.startswith("-"):
+        print(text)
+        break'
 }
 
 port_open() {

@@ -76,9 +76,11 @@ std::string format_span_for_console(const otel::SpanData& span) {
     }
   }
   out += '\n';
-  if (!span.attributes.empty() || span.dropped_attributes_count != 0) {
+  otel::Attributes buffer;
+  const otel::Attributes& attributes = otel::all_attributes(span, buffer);
+  if (!attributes.empty() || span.dropped_attributes_count != 0) {
     out += "  attributes\n";
-    append_attributes(out, span.attributes, "    ", span.dropped_attributes_count);
+    append_attributes(out, attributes, "    ", span.dropped_attributes_count);
   }
   if (!span.events.empty() || span.dropped_events_count != 0) {
     out += "  events\n";

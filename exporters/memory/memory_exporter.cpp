@@ -19,7 +19,14 @@ void InMemorySpanStore::clear() {
 
 void InMemorySpanStore::add(std::span<const std::unique_ptr<otel::SpanData>> spans) {
   std::lock_guard lock(mutex_);
-  for (const auto& span : spans) spans_.push_back(*span);
+  for (const auto& span : spans) {
+    otel::SpanData& copy = spans_.emplace_back(*span);
+    if (copy.shared_attributes) {  // stored as one list, as the store's users read it
+      otel::Attributes all;
+      copy.attributes = otel::all_attributes(*span, all);
+      copy.shared_attributes.reset();
+    }
+  }
 }
 
 otel::ExportResult InMemorySpanExporter::export_spans(

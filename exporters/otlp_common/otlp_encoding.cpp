@@ -7,6 +7,7 @@ namespace kafkatrace::exporters {
 struct OtlpTraceEncoder::Impl {
   otlp::SpanGrouping grouping;
   otlp::ProtobufWriter protobuf;
+  otlp::SharedAttributeCache shared_attributes;
   otlp::JsonWriter json;
 };
 
@@ -19,7 +20,7 @@ std::string_view OtlpTraceEncoder::encode_protobuf(
     std::span<const std::unique_ptr<otel::SpanData>> spans) {
   impl_->grouping.build(spans);
   impl_->protobuf.clear();
-  otlp::encode_trace_request(impl_->grouping, impl_->protobuf);
+  otlp::encode_trace_request(impl_->grouping, impl_->protobuf, impl_->shared_attributes);
   return impl_->protobuf.view();
 }
 

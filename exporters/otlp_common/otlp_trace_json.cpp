@@ -26,7 +26,7 @@ void write_flags(JsonWriter& json, std::uint32_t flags) {
   json.uint_value(flags);
 }
 
-void write_span(JsonWriter& json, const otel::SpanData& span) {
+void write_span(JsonWriter& json, const otel::SpanData& span, otel::Attributes& buffer) {
   json.begin_object();
   write_id(json, "traceId", span.context.trace_id);
   write_id(json, "spanId", span.context.span_id);
@@ -40,7 +40,7 @@ void write_span(JsonWriter& json, const otel::SpanData& span) {
   json.uint_value(static_cast<std::uint64_t>(span.kind));
   write_json_time(json, "startTimeUnixNano", span.start_time_unix_nano);
   write_json_time(json, "endTimeUnixNano", span.end_time_unix_nano);
-  write_json_attributes(json, span.attributes);
+  write_json_attributes(json, otel::all_attributes(span, buffer));
   write_json_count(json, "droppedAttributesCount", span.dropped_attributes_count);
   if (!span.events.empty()) {
     json.key("events");
@@ -89,6 +89,7 @@ void write_span(JsonWriter& json, const otel::SpanData& span) {
 
 void encode_trace_request(const SpanGrouping& grouping, JsonWriter& json) {
   const auto& spans = grouping.spans();
+  otel::Attributes buffer;  // for spans with shared attributes
   json.begin_object();
   json.key("resourceSpans");
   json.begin_array();
@@ -104,7 +105,7 @@ void encode_trace_request(const SpanGrouping& grouping, JsonWriter& json) {
       write_json_scope(json, scope);
       json.key("spans");
       json.begin_array();
-      for (std::size_t i = scope_begin; i < scope_end; ++i) write_span(json, *spans[i]);
+      for (std::size_t i = scope_begin; i < scope_end; ++i) write_span(json, *spans[i], buffer);
       json.end_array();
       if (scope != nullptr) write_json_string(json, "schemaUrl", scope->schema_url);
       json.end_object();

@@ -93,7 +93,7 @@ void write_link(ProtobufWriter& writer, const otel::SpanLink& link) {
   writer.end_nested(message);
 }
 
-void write_span(ProtobufWriter& writer, const otel::SpanData& span) {
+void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttributeCache& cache) {
   auto message = writer.begin_nested(kScopeSpansSpans, 2);
   writer.write_bytes(kSpanTraceId, span.context.trace_id.bytes());
   writer.write_bytes(kSpanSpanId, span.context.span_id.bytes());
@@ -106,6 +106,8 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span) {
     writer.write_fixed64(kSpanStartTime, span.start_time_unix_nano);
   }
   if (span.end_time_unix_nano != 0) writer.write_fixed64(kSpanEndTime, span.end_time_unix_nano);
+  if (span.shared_attributes)
+    writer.write_raw(cache.encoded(*span.shared_attributes, kSpanAttributes));
   write_key_values(writer, kSpanAttributes, span.attributes);
   write_count(writer, kSpanDroppedAttributesCount, span.dropped_attributes_count);
   for (const auto& event : span.events) write_event(writer, event);
@@ -152,7 +154,8 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span) {
 
 }  // namespace
 
-void encode_trace_request(const SpanGrouping& grouping, ProtobufWriter& writer) {
+void encode_trace_request(const SpanGrouping& grouping, ProtobufWriter& writer,
+                          SharedAttributeCache& cache) {
   const auto& spans = grouping.spans();
   grouping.for_each_resource([&](std::size_t begin, std::size_t end) {
     const otel::Resource* resource = spans[begin]->resource.get();
@@ -166,7 +169,7 @@ void encode_trace_request(const SpanGrouping& grouping, ProtobufWriter& writer) 
         if (i + 3 < spans.size()) prefetch_span(spans[i + 3]);
         if (i + 2 < spans.size()) prefetch_attribute_array(spans[i + 2]);
         if (i + 1 < spans.size()) prefetch_attribute_text(spans[i + 1]);
-        write_span(writer, *spans[i]);
+        write_span(writer, *spans[i], cache);
       }
       if (scope != nullptr && !scope->schema_url.empty()) {
         writer.write_string(kScopeSpansSchemaUrl, scope->schema_url);

@@ -4,11 +4,14 @@
 
 #include "otlp_common/json_writer.h"
 #include "otlp_common/protobuf_writer.h"
+#include "otlp_common/shared_attribute_cache.h"
 #include "otlp_common/span_grouping.h"
 
 namespace kafkatrace::exporters::otlp {
 
-void encode_trace_request(const SpanGrouping& grouping, ProtobufWriter& writer);
+// `cache`: the encodings of the spans' shared attributes, kept from one request to the next.
+void encode_trace_request(const SpanGrouping& grouping, ProtobufWriter& writer,
+                          SharedAttributeCache& cache);
 void encode_trace_request(const SpanGrouping& grouping, JsonWriter& writer);
 
 // Span.flags / Link.flags: W3C trace flags in bits 0–7, plus SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE

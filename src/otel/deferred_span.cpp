@@ -111,6 +111,7 @@ void Tracer::end_deferred(DeferredSpan& span, std::string_view name,
     internal::start_span_data(*data, name, end.kind, span.start_time_unix_nano, scope_,
                               state.resource());
     data->end_time_unix_nano = internal::unix_nano(end.end_time);
+    if (data->shared_attributes) data->shared_attributes.reset();  // a recycled span's
     const SpanLimits& limits = state.limits();
     std::uint32_t live = 0;
     std::uint64_t key_filter = 0;

@@ -56,8 +56,13 @@ void Span::set_attribute_recording(std::string_view key, const AttributeArg& val
   Lock lock(lock_);
   if (!data_) return;
   const auto& limits = provider_->limits();
+  const SharedAttributes* shared = data_->shared_attributes.get();
+  if (shared != nullptr && shared->contains(key)) {
+    internal::materialize_shared(*data_, attribute_count_, limits, nullptr);
+  }
   internal::put_attribute(data_->attributes, attribute_count_, data_->dropped_attributes_count,
-                          limits.attribute_count, limits.attribute_value_length, key, value);
+                          internal::own_attribute_limit(*data_, limits),
+                          limits.attribute_value_length, key, value);
 }
 
 void Span::add_event_locked(std::string_view name, std::initializer_list<SpanAttribute> attributes,

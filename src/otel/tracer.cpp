@@ -33,6 +33,18 @@ std::shared_ptr<Span> non_recording(const SpanContext& context) {
   return non_recording_valid(context);
 }
 
+// Points data.shared_attributes at `shared` (a recycled SpanData often does already: then no
+// reference count changes). A list the limits would cut is copied in, limited, instead.
+void set_shared_attributes(SpanData& data, const SharedAttributes* shared, std::uint32_t& live,
+                           const SpanLimits& limits, std::uint64_t& key_filter) {
+  if (data.shared_attributes.get() != shared) {
+    data.shared_attributes = shared != nullptr ? shared->shared_from_this() : nullptr;
+  }
+  if (shared != nullptr && !internal::fits_limits(*shared, limits)) {
+    internal::materialize_shared(data, live, limits, &key_filter);
+  }
+}
+
 // A recording span for `context` (already sampled or record-only). May throw std::bad_alloc.
 std::shared_ptr<Span> start_recording(const std::shared_ptr<internal::ProviderState>& provider,
                                       const std::shared_ptr<const InstrumentationScope>& scope,
@@ -52,16 +64,18 @@ std::shared_ptr<Span> start_recording(const std::shared_ptr<internal::ProviderSt
   const SpanLimits& limits = state.limits();
   std::uint32_t live = 0;
   std::uint64_t key_filter = 0;
-  for (const auto& attribute : options.attributes) {
+  set_shared_attributes(*data, options.shared_attributes, live, limits, key_filter);
+  const auto put = [&](std::string_view key, const AttributeArg& value) {
+    const SharedAttributes* shared = data->shared_attributes.get();
+    if (shared != nullptr && shared->contains(key)) {
+      internal::materialize_shared(*data, live, limits, &key_filter);
+    }
     internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
-                            limits.attribute_count, limits.attribute_value_length, attribute.key,
-                            attribute.value, &key_filter);
-  }
-  for (const auto& kv : sampler_attributes) {
-    internal::put_attribute(data->attributes, live, data->dropped_attributes_count,
-                            limits.attribute_count, limits.attribute_value_length, kv.key,
-                            AttributeArg(kv.value), &key_filter);
-  }
+                            internal::own_attribute_limit(*data, limits),
+                            limits.attribute_value_length, key, value, &key_filter);
+  };
+  for (const auto& attribute : options.attributes) put(attribute.key, attribute.value);
+  for (const auto& kv : sampler_attributes) put(kv.key, AttributeArg(kv.value));
   internal::copy_links(*data, options.links, limits);
   auto span = std::allocate_shared<Span>(internal::PoolAllocator<Span>{}, std::move(context),
                                          std::move(data), live, provider);
@@ -116,8 +130,9 @@ std::shared_ptr<Span> Tracer::start_span(std::string_view name,
 
     const std::span<const SpanAttribute> attributes(options.attributes.begin(),
                                                     options.attributes.size());
-    SamplingResult result = state->sampler().should_sample(
-        {parent, trace_id, name, options.kind, attributes, options.links});
+    SamplingResult result =
+        state->sampler().should_sample({parent, trace_id, name, options.kind, attributes,
+                                        options.links, options.shared_attributes});
     const bool sampled = result.decision == SamplingDecision::kRecordAndSample;
     SpanContext context{trace_id, span_id,
                         TraceFlags{sampled ? TraceFlags::kSampled : std::uint8_t{0}}, false,

@@ -50,7 +50,8 @@ std::string detail_table(const otel::SpanData& span) {
   if (span.status_code == otel::StatusCode::kError) {
     rows += cell("status", "ERROR " + span.status_message);
   }
-  for (const otel::KeyValue& attribute : span.attributes) {
+  otel::Attributes buffer;
+  for (const otel::KeyValue& attribute : otel::all_attributes(span, buffer)) {
     rows += cell(attribute.key, attribute_text(attribute.value));
   }
   for (const otel::SpanLink& link : span.links) {

@@ -186,8 +186,10 @@ std::vector<std::pair<std::string, std::string>> key_attributes(const otel::Span
       {sc::kErrorType, "error"},
   };
   std::vector<std::pair<std::string, std::string>> shown;
+  otel::Attributes buffer;
+  const otel::Attributes& attributes = otel::all_attributes(span, buffer);
   for (const auto& [key, label] : kShown) {
-    for (const otel::KeyValue& attribute : span.attributes) {
+    for (const otel::KeyValue& attribute : attributes) {
       if (attribute.key == key) {
         shown.emplace_back(label, attribute_text(attribute.value));
         break;

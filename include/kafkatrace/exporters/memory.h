@@ -5,7 +5,8 @@
 //   ... run code ...; provider->force_flush(); auto spans = store->spans();
 //
 // Threading: export_spans runs on the processor's thread; the store may be read and cleared from
-// any thread at the same time. The spans are deep copies (the SDK recycles its SpanData).
+// any thread at the same time. The spans are deep copies (the SDK recycles its SpanData), each
+// with all its attributes in `attributes` (shared attributes copied in, shared_attributes null).
 #pragma once
 
 #include <atomic>

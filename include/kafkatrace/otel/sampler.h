@@ -32,6 +32,7 @@ struct SamplingParameters {
   SpanKind kind;
   std::span<const SpanAttribute> attributes;
   std::span<const SpanLink> links;
+  const SharedAttributes* shared_attributes = nullptr;  // the span's shared attributes, if any
 };
 
 struct SamplingResult {

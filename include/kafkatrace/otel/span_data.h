@@ -20,6 +20,7 @@
 namespace kafkatrace::otel {
 
 class Resource;
+class SharedAttributes;
 
 enum class SpanKind : std::uint8_t {
   kInternal = 1,
@@ -71,6 +72,9 @@ struct SpanData {
   SpanKind kind = SpanKind::kInternal;
   std::uint64_t start_time_unix_nano = 0;
   std::uint64_t end_time_unix_nano = 0;
+  // The span's attributes are shared_attributes' list (when set), then `attributes`: no key is
+  // in both. Exporters that want one list use all_attributes().
+  std::shared_ptr<const SharedAttributes> shared_attributes;
   Attributes attributes;
   std::uint32_t dropped_attributes_count = 0;
   std::vector<SpanEvent> events;
@@ -82,5 +86,9 @@ struct SpanData {
   std::shared_ptr<const InstrumentationScope> scope;
   std::shared_ptr<const Resource> resource;
 };
+
+// All of a span's attributes in one list: span.attributes itself when it has no shared
+// attributes, else `buffer`, filled with the shared ones and then the span's own.
+const Attributes& all_attributes(const SpanData& span, Attributes& buffer);
 
 }  // namespace kafkatrace::otel

@@ -27,6 +27,7 @@
 #include "kafkatrace/otel/processor.h"
 #include "kafkatrace/otel/resource.h"
 #include "kafkatrace/otel/sampler.h"
+#include "kafkatrace/otel/shared_attributes.h"
 #include "kafkatrace/otel/span.h"
 #include "kafkatrace/otel/span_data.h"
 
@@ -58,6 +59,9 @@ struct StartSpanOptions {
   std::optional<Context> parent{};
   // Views (also shown to the sampler); valid during the call.
   std::initializer_list<SpanAttribute> attributes{};
+  // Attributes the span shares with others (see shared_attributes.h), ahead of `attributes`; the
+  // span keeps a reference. Null: none.
+  const SharedAttributes* shared_attributes = nullptr;
   std::span<const SpanLink> links{};
   std::optional<std::chrono::system_clock::time_point> start_time{};  // default: now
 };

@@ -10,10 +10,11 @@
 // opentelemetry-cpp's API (for applications that already run that SDK) is one more
 // implementation, with no change to Kafka code. Such a bridge would: start spans with
 // opentelemetry::trace::Tracer::StartSpan, mapping StartSpanOptions (kind, parent SpanContext,
-// attributes, links) one to one; wrap the returned span in a BackendSpan; keep its span object in
-// our Context under a ContextKey (Context::span() holds only our own Span type) and convert
-// SpanContext both ways byte for byte; and forward inject/extract to the opentelemetry-cpp global
-// propagator through an adapter over TextMapCarrier.
+// attributes, links) one to one, with shared_attributes' list set ahead of the attributes; wrap the
+// returned span in a BackendSpan; keep its span object in our Context under a ContextKey
+// (Context::span() holds only our own Span type) and convert SpanContext both ways byte for byte;
+// and forward inject/extract to the opentelemetry-cpp global propagator through an adapter over
+// TextMapCarrier.
 //
 // Cost: our SDK implements it directly — one virtual call per operation on top of Tracer/Span,
 // no allocation of its own. Threading: all methods are thread-safe and never throw.

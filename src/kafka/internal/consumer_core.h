@@ -59,6 +59,8 @@ class ConsumerCore final {
     std::string name;
     std::string process_span_name;
     std::string poll_span_name;
+    // The process span's attributes that are the same on every message of the topic.
+    std::shared_ptr<const otel::SharedAttributes> process_attributes;
     std::vector<std::int64_t> next_offset;
     std::vector<bool> assigned;
     std::vector<std::uint64_t> epoch;  // bumped at every assign and revoke of the partition

@@ -85,14 +85,9 @@ void ConsumerCore::start_process_span(ConsumedMessage& message, int attempt,
   const otel::StartSpanOptions span_options{
       .kind = otel::SpanKind::kConsumer,
       .parent = link_only ? producer.with_span_context(otel::SpanContext{}) : producer,
-      .attributes = {{sc::kMessagingSystem, sc::kSystemKafka},
-                     {sc::kMessagingOperationType, sc::kOperationTypeProcess},
-                     {sc::kMessagingOperationName, sc::kOperationNameProcess},
-                     {sc::kMessagingDestinationName, state.name},
-                     {sc::kMessagingDestinationPartitionId, partition.view()},
-                     {sc::kMessagingKafkaOffset, message.offset()},
-                     {sc::kMessagingConsumerGroupName, options_.group_id},
-                     {sc::kMessagingClientId, client_id_}},
+      .attributes = {{sc::kMessagingDestinationPartitionId, partition.view()},
+                     {sc::kMessagingKafkaOffset, message.offset()}},
+      .shared_attributes = state.process_attributes.get(),
       .links = remote.is_valid() ? std::span<const otel::SpanLink>(&link, 1)
                                  : std::span<const otel::SpanLink>(),
       .start_time = start_time};

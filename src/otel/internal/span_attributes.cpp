@@ -52,11 +52,7 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
   if (key.empty()) return;
   bool may_repeat = true;
   if (key_filter != nullptr) {
-    // The length and the last two bytes: semantic-convention keys that share a length
-    // (messaging.operation.type and .name) differ there.
-    const auto tail = static_cast<unsigned char>(key.back()) * 7U +
-                      static_cast<unsigned char>(key[key.size() > 1 ? key.size() - 2 : 0]);
-    const std::uint64_t bit = std::uint64_t{1} << ((key.size() * 13U + tail) & 63U);
+    const std::uint64_t bit = key_filter_bit(key);
     may_repeat = (*key_filter & bit) != 0;
     *key_filter |= bit;
   }
@@ -76,6 +72,33 @@ void put_attribute(Attributes& list, std::uint32_t& live, std::uint32_t& dropped
   assign_text(slot.key, key);
   assign(slot.value, value, length_limit);
   ++live;
+}
+
+void materialize_shared(SpanData& data, std::uint32_t& live, const SpanLimits& limits,
+                        std::uint64_t* key_filter) noexcept {
+  if (!data.shared_attributes) return;
+  const Attributes& shared = data.shared_attributes->attributes();
+  try {
+    Attributes merged;
+    merged.reserve(shared.size() + live);
+    std::uint32_t count = 0;
+    std::uint64_t filter = 0;
+    for (const KeyValue& kv : shared) {
+      put_attribute(merged, count, data.dropped_attributes_count, limits.attribute_count,
+                    limits.attribute_value_length, kv.key, AttributeArg(kv.value), &filter);
+    }
+    for (std::uint32_t i = 0; i < live; ++i) {
+      const KeyValue& kv = data.attributes[i];
+      put_attribute(merged, count, data.dropped_attributes_count, limits.attribute_count,
+                    limits.attribute_value_length, kv.key, AttributeArg(kv.value), &filter);
+    }
+    data.attributes.swap(merged);
+    live = count;
+    if (key_filter != nullptr) *key_filter = filter;
+  } catch (...) {
+    data.dropped_attributes_count += static_cast<std::uint32_t>(shared.size());
+  }
+  data.shared_attributes.reset();
 }
 
 void copy_links(SpanData& data, std::span<const SpanLink> links,

@@ -16,6 +16,15 @@
 
 namespace kafkatrace::otel::internal {
 
+// The bit of `key` in a 64-bit key filter (see put_attribute). Its length and last two bytes:
+// semantic-convention keys that share a length (messaging.operation.type and .name) differ there.
+inline std::uint64_t key_filter_bit(std::string_view key) noexcept {
+  if (key.empty()) return 0;
+  const auto tail = static_cast<unsigned char>(key.back()) * 7U +
+                    static_cast<unsigned char>(key[key.size() > 1 ? key.size() - 2 : 0]);
+  return std::uint64_t{1} << ((key.size() * 13U + tail) & 63U);
+}
+
 // Sets `key` in the first `live` elements of `list` (the rest are spare slots to overwrite).
 // A new key beyond `count_limit` increments `dropped`. Empty keys are ignored.
 // `key_filter` (optional, starting at 0): a 64-bit filter of the keys written through it. When
@@ -66,6 +75,25 @@ inline void start_span_data(SpanData& data, std::string_view name, SpanKind kind
   data.start_time_unix_nano = start_time_unix_nano;
   if (data.scope != scope) data.scope = scope;
   if (data.resource != resource) data.resource = resource;
+}
+
+// Gives up data.shared_attributes for copies: its attributes, then the first `live` of
+// data.attributes, within the limits (`live` and `key_filter`, if given, follow). For a key the
+// list holds being set on the span, or limits the list would break. Out of memory: the shared
+// attributes are counted as dropped.
+void materialize_shared(SpanData& data, std::uint32_t& live, const SpanLimits& limits,
+                        std::uint64_t* key_filter) noexcept;
+
+// How many own attributes a span may add: the count limit less its shared attributes.
+inline std::uint32_t own_attribute_limit(const SpanData& data, const SpanLimits& limits) noexcept {
+  if (!data.shared_attributes) return limits.attribute_count;
+  return limits.attribute_count - static_cast<std::uint32_t>(data.shared_attributes->size());
+}
+
+// Whether `shared` can be kept by reference under `limits` (else it is copied and limited).
+inline bool fits_limits(const SharedAttributes& shared, const SpanLimits& limits) noexcept {
+  return shared.size() <= limits.attribute_count &&
+         shared.longest_text() <= limits.attribute_value_length;
 }
 
 // Appends the valid links to data.links within the link limits (the rest are counted as dropped).
