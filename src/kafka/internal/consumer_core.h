@@ -59,8 +59,9 @@ class ConsumerCore final {
     std::string name;
     std::string process_span_name;
     std::string poll_span_name;
-    // The process span's attributes that are the same on every message of the topic.
-    std::shared_ptr<const otel::SharedAttributes> process_attributes;
+    // By partition: the process span's attributes that are the same on every message of the
+    // partition (all but offset and key), built at the partition's first traced message.
+    std::vector<std::shared_ptr<const otel::SharedAttributes>> process_attributes;
     std::vector<std::int64_t> next_offset;
     std::vector<bool> assigned;
     std::vector<std::uint64_t> epoch;  // bumped at every assign and revoke of the partition
@@ -100,6 +101,8 @@ class ConsumerCore final {
   void track_assignment(const rd_kafka_topic_partition_list_t* partitions, bool assigned);
 
   TopicState& topic_state(std::string_view topic);
+  // The shared attributes of the process spans of `partition` (null if out of memory).
+  const otel::SharedAttributes* process_attributes(TopicState& state, std::int32_t partition);
   // The message's topic state without a lookup by name (the index admit recorded).
   TopicState& topic_state(const ConsumedMessage& message) {
     if (message.topic_index_ < topics_.size()) return topics_[message.topic_index_];

@@ -27,13 +27,6 @@ ConsumerCore::TopicState& ConsumerCore::topic_state(std::string_view topic) {
   added.process_span_name = "process " + added.name;
   added.poll_span_name = "poll " + added.name;
   const std::string_view group = options_.group_id;
-  added.process_attributes = otel::SharedAttributes::make(
-      {{semconv::kMessagingSystem, semconv::kSystemKafka},
-       {semconv::kMessagingOperationType, semconv::kOperationTypeProcess},
-       {semconv::kMessagingOperationName, semconv::kOperationNameProcess},
-       {semconv::kMessagingDestinationName, added.name},
-       {semconv::kMessagingConsumerGroupName, group},
-       {semconv::kMessagingClientId, client_id_}});
   added.consumed = metrics_.client_consumed_messages.bind_exclusive(
       {{mm::kSystem, mm::kSystemKafka},
        {mm::kOperationName, semconv::kOperationNamePoll},

@@ -74,26 +74,58 @@ void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
   topic_state(message).end_to_end.record(seconds < 0 ? 0.0 : seconds);
 }
 
+const otel::SharedAttributes* ConsumerCore::process_attributes(TopicState& state,
+                                                               std::int32_t partition) {
+  const auto index = static_cast<std::size_t>(std::max(partition, 0));
+  if (index < state.process_attributes.size() && state.process_attributes[index])
+    return state.process_attributes[index].get();
+  try {
+    if (state.process_attributes.size() <= index) state.process_attributes.resize(index + 1);
+    const PartitionId id(partition);
+    state.process_attributes[index] =
+        otel::SharedAttributes::make({{sc::kMessagingSystem, sc::kSystemKafka},
+                                      {sc::kMessagingOperationType, sc::kOperationTypeProcess},
+                                      {sc::kMessagingOperationName, sc::kOperationNameProcess},
+                                      {sc::kMessagingDestinationName, state.name},
+                                      {sc::kMessagingDestinationPartitionId, id.view()},
+                                      {sc::kMessagingConsumerGroupName, options_.group_id},
+                                      {sc::kMessagingClientId, client_id_}});
+    return state.process_attributes[index].get();
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
 void ConsumerCore::start_process_span(ConsumedMessage& message, int attempt,
                                       std::chrono::system_clock::time_point start_time) {
-  const TopicState& state = topic_state(message);
+  TopicState& state = topic_state(message);
   const otel::Context& producer = message.producer_context_;
   const otel::SpanContext& remote = producer.span_context();
   const otel::SpanLink link{.context = remote, .attributes = {}, .dropped_attributes_count = 0};
-  const PartitionId partition(message.partition());
   const bool link_only = options_.span_parent == ProcessSpanParent::kLinkOnly;
+  const otel::SharedAttributes* shared =
+      tracing_->enabled() ? process_attributes(state, message.partition()) : nullptr;
   const otel::StartSpanOptions span_options{
       .kind = otel::SpanKind::kConsumer,
       .parent = link_only ? producer.with_span_context(otel::SpanContext{}) : producer,
-      .attributes = {{sc::kMessagingDestinationPartitionId, partition.view()},
-                     {sc::kMessagingKafkaOffset, message.offset()}},
-      .shared_attributes = state.process_attributes.get(),
+      .attributes = {{sc::kMessagingKafkaOffset, message.offset()}},
+      .shared_attributes = shared,
       .links = remote.is_valid() ? std::span<const otel::SpanLink>(&link, 1)
                                  : std::span<const otel::SpanLink>(),
       .start_time = start_time};
   message.span_ = tracing_->start_span(state.process_span_name, span_options);
   otel::BackendSpan& span = *message.span_;
   if (span.is_recording()) {
+    if (shared == nullptr) {  // out of memory for the shared list: one by one
+      const PartitionId partition(message.partition());
+      span.set_attribute(sc::kMessagingSystem, sc::kSystemKafka);
+      span.set_attribute(sc::kMessagingOperationType, sc::kOperationTypeProcess);
+      span.set_attribute(sc::kMessagingOperationName, sc::kOperationNameProcess);
+      span.set_attribute(sc::kMessagingDestinationName, state.name);
+      span.set_attribute(sc::kMessagingDestinationPartitionId, partition.view());
+      span.set_attribute(sc::kMessagingConsumerGroupName, options_.group_id);
+      span.set_attribute(sc::kMessagingClientId, client_id_);
+    }
     if (const auto key = message.key(); key && is_utf8(*key))
       span.set_attribute(sc::kMessagingKafkaMessageKey, *key);
     if (options_.record_body_size)
