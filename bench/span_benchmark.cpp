@@ -114,13 +114,7 @@ void BM_NoopProviderSpan(benchmark::State& state) {
 BENCHMARK(BM_NoopProviderSpan);
 
 void BM_SampledSpanNoAttributes(benchmark::State& state) {
-  auto provider =
-      make_provider(make_batch_processor(std::make_unique<DiscardingExporter>(),
-                                         {.max_queue_size = std::size_t{1} << 16,
-                                          .schedule_delay = std::chrono::milliseconds(5000),
-                                          .max_export_batch_size = 512,
-                                          .export_timeout = std::chrono::milliseconds(30000)}),
-                    make_always_on_sampler());
+  auto provider = make_large_queue_batch_provider();
   const Tracer tracer = provider->get_tracer("bench");
   const OtherThreadsCpu worker;
   bench::AllocationCounter allocations;
