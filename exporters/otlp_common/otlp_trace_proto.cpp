@@ -81,7 +81,26 @@ void write_event(ProtobufWriter& writer, const otel::SpanEvent& event) {
   writer.end_nested(message);
 }
 
+// The common link (no trace state, no attributes) in one claim: 35 bytes, sized in advance.
+bool write_plain_link(ProtobufWriter& writer, const otel::SpanLink& link) {
+  using W = ProtobufWriter;
+  if (!link.context.trace_state.empty() || !link.attributes.empty() ||
+      link.dropped_attributes_count != 0) {
+    return false;
+  }
+  constexpr std::size_t kBody = 18 + 10 + 5;  // trace id, span id, flags
+  char* out = writer.claim(2 + kBody);
+  out = W::put_tag(out, kSpanLinks, WireType::kLengthDelimited);
+  *out++ = static_cast<char>(kBody);
+  out = W::put_bytes(out, kLinkTraceId, link.context.trace_id.bytes());
+  out = W::put_bytes(out, kLinkSpanId, link.context.span_id.bytes());
+  out = W::put_tag(out, kLinkFlags, WireType::kFixed32);
+  W::put_fixed32(out, span_flags(link.context.trace_flags.bits(), link.context.is_remote));
+  return true;
+}
+
 void write_link(ProtobufWriter& writer, const otel::SpanLink& link) {
+  if (write_plain_link(writer, link)) return;
   auto message = writer.begin_nested(kSpanLinks, 1);
   writer.write_bytes(kLinkTraceId, link.context.trace_id.bytes());
   writer.write_bytes(kLinkSpanId, link.context.span_id.bytes());
@@ -93,12 +112,51 @@ void write_link(ProtobufWriter& writer, const otel::SpanLink& link) {
   writer.end_nested(message);
 }
 
-void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttributeCache& cache) {
-  auto message = writer.begin_nested(kScopeSpansSpans, 2);
+// Fields 1, 2 and 4–8 (ids, name, kind, times) in one claim, sized in advance: what every span
+// has, without a capacity check and a call per field. False, with nothing written, when the span
+// has a trace state (field 3 goes between them) or a name that is not ASCII (it may need U+FFFD
+// replacements): write_span_head then writes them one by one.
+bool write_plain_span_head(ProtobufWriter& writer, const otel::SpanData& span, bool has_parent) {
+  using W = ProtobufWriter;
+  if (!span.context.trace_state.empty()) return false;
+  const std::string& name = span.name;
+  const auto kind = static_cast<std::uint64_t>(span.kind);
+  const std::size_t total = 18 + 10 + (has_parent ? 10 : 0) +
+                            (name.empty() ? 0 : 1 + W::varint_size(name.size()) + name.size()) + 1 +
+                            W::varint_size(kind) + (span.start_time_unix_nano != 0 ? 9 : 0) +
+                            (span.end_time_unix_nano != 0 ? 9 : 0);
+  const std::size_t start = writer.size();
+  char* out = writer.claim(total);
+  out = W::put_bytes(out, kSpanTraceId, span.context.trace_id.bytes());
+  out = W::put_bytes(out, kSpanSpanId, span.context.span_id.bytes());
+  if (has_parent) out = W::put_bytes(out, kSpanParentSpanId, span.parent_span_id.bytes());
+  if (!name.empty()) {
+    out = W::put_tag(out, kSpanName, WireType::kLengthDelimited);
+    out = W::put_varint(out, name.size());
+    if (!W::put_ascii(out, name)) {
+      writer.truncate(start);
+      return false;
+    }
+    out += name.size();
+  }
+  out = W::put_tag(out, kSpanKind, WireType::kVarint);
+  out = W::put_varint(out, kind);
+  if (span.start_time_unix_nano != 0) {
+    out = W::put_tag(out, kSpanStartTime, WireType::kFixed64);
+    out = W::put_fixed64(out, span.start_time_unix_nano);
+  }
+  if (span.end_time_unix_nano != 0) {
+    out = W::put_tag(out, kSpanEndTime, WireType::kFixed64);
+    W::put_fixed64(out, span.end_time_unix_nano);
+  }
+  return true;
+}
+
+void write_span_head(ProtobufWriter& writer, const otel::SpanData& span, bool has_parent) {
+  if (write_plain_span_head(writer, span, has_parent)) return;
   writer.write_bytes(kSpanTraceId, span.context.trace_id.bytes());
   writer.write_bytes(kSpanSpanId, span.context.span_id.bytes());
   write_trace_state(writer, kSpanTraceState, span.context.trace_state);
-  const bool has_parent = span.parent_span_id.is_valid();
   if (has_parent) writer.write_bytes(kSpanParentSpanId, span.parent_span_id.bytes());
   if (!span.name.empty()) writer.write_string(kSpanName, span.name);
   writer.write_varint(kSpanKind, static_cast<std::uint64_t>(span.kind));
@@ -106,6 +164,12 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttrib
     writer.write_fixed64(kSpanStartTime, span.start_time_unix_nano);
   }
   if (span.end_time_unix_nano != 0) writer.write_fixed64(kSpanEndTime, span.end_time_unix_nano);
+}
+
+void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttributeCache& cache) {
+  auto message = writer.begin_nested(kScopeSpansSpans, 2);
+  const bool has_parent = span.parent_span_id.is_valid();
+  write_span_head(writer, span, has_parent);
   if (span.shared_attributes)
     writer.write_raw(cache.encoded(*span.shared_attributes, kSpanAttributes));
   write_key_values(writer, kSpanAttributes, span.attributes);
@@ -122,8 +186,10 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttrib
     }
     writer.end_nested(status);
   }
-  writer.write_fixed32(
-      kSpanFlags, span_flags(span.context.trace_flags.bits(), has_parent && span.parent_is_remote));
+  char* out = writer.claim(ProtobufWriter::tag_size(kSpanFlags) + 4);
+  out = ProtobufWriter::put_tag(out, kSpanFlags, WireType::kFixed32);
+  ProtobufWriter::put_fixed32(
+      out, span_flags(span.context.trace_flags.bits(), has_parent && span.parent_is_remote));
   writer.end_nested(message);
 }
 

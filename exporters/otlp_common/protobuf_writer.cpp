@@ -134,34 +134,15 @@ void ProtobufWriter::write_bytes(std::uint32_t field, std::span<const std::uint8
   write_raw(std::string_view(reinterpret_cast<const char*>(value.data()), value.size()));
 }
 
-ProtobufWriter::Nested ProtobufWriter::begin_nested(std::uint32_t field,
-                                                    std::size_t expected_length_bytes) {
-  expected_length_bytes = std::clamp<std::size_t>(expected_length_bytes, 1, 5);
-  write_tag(field, WireType::kLengthDelimited);
-  ensure(expected_length_bytes);
-  Nested nested{size_, expected_length_bytes};
-  size_ += expected_length_bytes;
-  return nested;
-}
-
-void ProtobufWriter::end_nested(Nested nested) {
+void ProtobufWriter::end_nested_moving(Nested nested, std::size_t body_size) {
   const std::size_t body_offset = nested.length_offset + nested.reserved;
-  const std::size_t body_size = size_ - body_offset;
   const std::size_t needed = varint_size(body_size);
-  if (needed != nested.reserved) {
-    // Wrong guess: move the body so the length fits exactly (memmove handles the overlap).
-    if (needed > nested.reserved) ensure(needed - nested.reserved);
-    std::memmove(buffer_.data() + nested.length_offset + needed, buffer_.data() + body_offset,
-                 body_size);
-    size_ = nested.length_offset + needed + body_size;
-  }
-  std::uint64_t value = body_size;
-  char* out = buffer_.data() + nested.length_offset;
-  while (value >= 0x80) {
-    *out++ = static_cast<char>((value & 0x7F) | 0x80);
-    value >>= 7;
-  }
-  *out = static_cast<char>(value);
+  if (needed > nested.reserved) ensure(needed - nested.reserved);
+  // memmove handles the overlap.
+  std::memmove(buffer_.data() + nested.length_offset + needed, buffer_.data() + body_offset,
+               body_size);
+  size_ = nested.length_offset + needed + body_size;
+  put_varint(buffer_.data() + nested.length_offset, body_size);
 }
 
 }  // namespace kafkatrace::exporters::otlp

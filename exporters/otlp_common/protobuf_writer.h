@@ -15,6 +15,7 @@
 // does not allocate.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -61,8 +62,22 @@ class ProtobufWriter {
 
   // Starts a length-delimited field whose body is written next. `expected_length_bytes` (1–5)
   // is the guess for the varint length: 1 for bodies < 128 bytes, 2 for < 16 KiB, 3 for < 2 MiB.
-  Nested begin_nested(std::uint32_t field, std::size_t expected_length_bytes = 1);
-  void end_nested(Nested nested);
+  // Inline: every span, attribute and link is one.
+  Nested begin_nested(std::uint32_t field, std::size_t expected_length_bytes = 1) {
+    expected_length_bytes = expected_length_bytes < 1   ? 1
+                            : expected_length_bytes > 5 ? 5
+                                                        : expected_length_bytes;
+    write_tag(field, WireType::kLengthDelimited);
+    ensure(expected_length_bytes);
+    Nested nested{size_, expected_length_bytes};
+    size_ += expected_length_bytes;
+    return nested;
+  }
+  void end_nested(Nested nested) {
+    const std::size_t body_size = size_ - (nested.length_offset + nested.reserved);
+    if (varint_size(body_size) != nested.reserved) return end_nested_moving(nested, body_size);
+    put_varint(buffer_.data() + nested.length_offset, body_size);
+  }
 
   // Low-level pieces, for callers that assemble a length-delimited value from parts.
   void write_tag(std::uint32_t field, WireType type) {
@@ -98,6 +113,23 @@ class ProtobufWriter {
   static char* put_tag(char* out, std::uint32_t field, WireType type) noexcept {
     return put_varint(out,
                       (static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint8_t>(type));
+  }
+  static char* put_fixed64(char* out, std::uint64_t value) noexcept {
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+    return out + 8;
+  }
+  static char* put_fixed32(char* out, std::uint32_t value) noexcept {
+    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+    return out + 4;
+  }
+  // A length-delimited field of exactly N bytes (N < 128): tag, length, bytes.
+  template <std::size_t N>
+  static char* put_bytes(char* out, std::uint32_t field,
+                         const std::array<std::uint8_t, N>& bytes) noexcept requires(N < 128) {
+    out = put_tag(out, field, WireType::kLengthDelimited);
+    *out++ = static_cast<char>(N);
+    std::memcpy(out, bytes.data(), N);
+    return out + N;
   }
   // Copies `text` to `out` (text.size() bytes) and says whether it was all ASCII; a word at a
   // time, so short keys and values cost a few loads and stores instead of a memcpy call and a
@@ -152,6 +184,8 @@ class ProtobufWriter {
     if (buffer_.size() - size_ < bytes) grow(bytes);
   }
   void grow(std::size_t bytes);
+  // end_nested when the reserved length bytes were not the right number: moves the body.
+  void end_nested_moving(Nested nested, std::size_t body_size);
 
   std::string buffer_;
   std::size_t size_ = 0;

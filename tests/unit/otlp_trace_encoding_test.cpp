@@ -133,6 +133,45 @@ TEST_F(OtlpTraceEncodingTest, LocalParentAndUnsampledFlags) {
   EXPECT_EQ(status.get(3).scalar, 1u);
 }
 
+// The common span (no trace state, ASCII name) and link (no trace state, no attributes) are
+// written in one sized step each; the others field by field. Both give the same fields.
+TEST_F(OtlpTraceEncodingTest, PlainSpansAndLinksDecodeLikeTheGeneralPath) {
+  spans_.push_back(testing::make_root_span("process orders"));
+  spans_[0]->parent_span_id = testing::sample_span_id(0x07);
+  spans_[0]->parent_is_remote = true;
+  spans_[0]->kind = otel::SpanKind::kConsumer;
+  otel::SpanLink plain;
+  plain.context = otel::SpanContext{testing::sample_trace_id(),
+                                    testing::sample_span_id(0x99),
+                                    otel::TraceFlags{otel::TraceFlags::kSampled},
+                                    true,
+                                    {}};
+  spans_[0]->links = {plain};
+  spans_.push_back(testing::make_root_span("zamówienia przetwórz"));  // valid UTF-8, not ASCII
+  spans_[1]->start_time_unix_nano = 0;
+  spans_[1]->end_time_unix_nano = 0;
+  spans_.push_back(testing::make_root_span(""));
+
+  auto spans = encode().message(1).message(2).messages(2);
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].numbers(), (std::vector<std::uint32_t>{1, 2, 4, 5, 6, 7, 8, 9, 9, 13, 16}));
+  EXPECT_EQ(spans[0].get(4).str(), id_bytes(testing::sample_span_id(0x07)));
+  EXPECT_EQ(spans[0].get(5).str(), "process orders");
+  EXPECT_EQ(spans[0].get(6).scalar, 5u);  // SPAN_KIND_CONSUMER
+  EXPECT_EQ(spans[0].get(7).scalar, spans_[0]->start_time_unix_nano);
+  EXPECT_EQ(spans[0].get(8).scalar, spans_[0]->end_time_unix_nano);
+  EXPECT_EQ(spans[0].get(16).scalar, 0x301u);
+  ProtoMessage link = spans[0].message(13);
+  EXPECT_EQ(link.numbers(), (std::vector<std::uint32_t>{1, 2, 6}));
+  EXPECT_EQ(link.get(1).str(), id_bytes(testing::sample_trace_id()));
+  EXPECT_EQ(link.get(2).str(), id_bytes(testing::sample_span_id(0x99)));
+  EXPECT_EQ(link.get(6).scalar, 0x301u);
+
+  EXPECT_EQ(spans[1].numbers(), (std::vector<std::uint32_t>{1, 2, 5, 6, 9, 9, 16}));
+  EXPECT_EQ(spans[1].get(5).str(), "zamówienia przetwórz");
+  EXPECT_EQ(spans[2].numbers(), (std::vector<std::uint32_t>{1, 2, 6, 7, 8, 9, 9, 16}));
+}
+
 TEST_F(OtlpTraceEncodingTest, ZeroValuedAttributesKeepTheirOneofMember) {
   spans_.push_back(testing::make_root_span());
   spans_[0]->attributes = {{"i", std::int64_t{0}},

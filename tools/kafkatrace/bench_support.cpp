@@ -67,10 +67,12 @@ Telemetry make_telemetry(Mode mode, const RunConfig& config, bool parent_based) 
     exporter.endpoint = config.otlp_endpoint;
     span_exporter = exporters::make_otlp_http_exporter(exporter);
   }
-  otel::BatchOptions batch;  // the specification's defaults, but a queue that absorbs bursts
-  batch.max_queue_size = 65536;
-  batch.max_export_batch_size = 4096;
-  batch.schedule_delay = std::chrono::milliseconds(200);
+  // A queue that absorbs bursts and large batches, unless the OTEL_BSP_* variables say otherwise.
+  otel::BatchOptions batch = otel::BatchOptions::from_environment();
+  if (std::getenv("OTEL_BSP_MAX_QUEUE_SIZE") == nullptr) batch.max_queue_size = 65536;
+  if (std::getenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") == nullptr) batch.max_export_batch_size = 4096;
+  if (std::getenv("OTEL_BSP_SCHEDULE_DELAY") == nullptr)
+    batch.schedule_delay = std::chrono::milliseconds(200);
   options.processors.push_back(otel::make_batch_processor(std::move(span_exporter), batch));
   otel::MeterProviderOptions meters{.resource = resource, .disabled = false};
   if (!config.metrics_file.empty()) {
