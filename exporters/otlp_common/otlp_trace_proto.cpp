@@ -195,9 +195,10 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttrib
 
 // Prefetching a batch ahead of the encoder. The worker encodes spans that another thread wrote
 // long before, usually no longer in this core's caches, and each span is a chain of pointers:
-// SpanData → its attribute array → each key's and value's text. Three stages, each reading only
-// what the stage before brought in, turn those dependent misses into overlapped ones. Always
-// inlined: GCC takes a function that only prefetches for one without effects and drops the call.
+// SpanData → its attribute and link arrays → each key's and value's text. Three stages, each
+// reading only what the stage before brought in, turn those dependent misses into overlapped ones.
+// Always inlined: GCC takes a function that only prefetches for one without effects and drops the
+// call.
 [[gnu::always_inline]] inline void prefetch_lines(const void* begin, std::size_t bytes) noexcept {
   const char* line = static_cast<const char*>(begin);
   for (std::size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(line + offset);
@@ -207,6 +208,7 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttrib
 }
 [[gnu::always_inline]] inline void prefetch_attribute_array(const otel::SpanData* span) noexcept {
   prefetch_lines(span->attributes.data(), span->attributes.size() * sizeof(otel::KeyValue));
+  prefetch_lines(span->links.data(), span->links.size() * sizeof(otel::SpanLink));
   __builtin_prefetch(span->name.data());
 }
 [[gnu::always_inline]] inline void prefetch_attribute_text(const otel::SpanData* span) noexcept {

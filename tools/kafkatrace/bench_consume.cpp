@@ -274,7 +274,12 @@ RunResult run_consume(Mode mode, const RunConfig& config, const std::string& gro
     Watchdog watchdog(consumer, seen);
     consumer.run([&](const kafka::ConsumedMessage&) {
       seen.store(clock.seen + 1, std::memory_order_relaxed);
-      if (clock.on_record(config, result)) consumer.stop();
+      if (!clock.on_record(config, result)) return;
+      // The spans still queued are part of the run's cost: their export counts in its CPU (not
+      // in its time). Only this last record's own span ends after the reading.
+      telemetry.tracer_provider->force_flush(std::chrono::seconds(10));
+      clock.watch->stop_cpu(result);
+      consumer.stop();
     });
     if (watchdog.stalled()) result.error = stall_error(clock.seen, config.count);
   }

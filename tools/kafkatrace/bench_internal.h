@@ -103,11 +103,14 @@ std::string describe_run(const char* what, Mode mode, std::size_t round, std::si
 // User + system CPU time of the whole process, in seconds.
 double process_cpu_seconds() noexcept;
 
-// Starts at construction; stop() fills seconds and cpu_seconds of a RunResult.
+// Starts at construction; stop() fills seconds and cpu_seconds of a RunResult. A traced run
+// calls stop_cpu() again once its tracer provider has exported every span of the run, so that
+// its CPU covers the export of the spans still queued when the last record was handled.
 struct Stopwatch {
   std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
   double cpu = process_cpu_seconds();
   void stop(RunResult& result) const;
+  void stop_cpu(RunResult& result) const;
 };
 
 // The tracer and meter providers of a mode: no-op for kTracingOff (what OTEL_SDK_DISABLED=true

@@ -188,6 +188,8 @@ RunResult run_produce(Mode mode, const RunConfig& config) {
   }
   producer->flush(std::chrono::minutes(5));
   watch.stop(result);
+  provider->force_flush(std::chrono::seconds(10));  // the queued spans' export counts in the CPU
+  watch.stop_cpu(result);
   result.delivered = delivered.load();
   result.failed = failed.load();
   producer.reset();

@@ -41,6 +41,10 @@ double process_cpu_seconds() noexcept {
 
 void Stopwatch::stop(RunResult& result) const {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+  stop_cpu(result);
+}
+
+void Stopwatch::stop_cpu(RunResult& result) const {
   result.cpu_seconds = process_cpu_seconds() - cpu;
 }
 

@@ -57,8 +57,8 @@ void reset(SpanData& data) noexcept {
 
 // Prefetches the SpanData the next takes on this thread return. A recycled SpanData was last
 // written by the worker that exported it, usually on another core, and filling it in walks a
-// chain of pointers (SpanData → attribute array → each key's text, compared before it is
-// overwritten). Three stages, each reading only what the previous call brought in, so a burst of
+// chain of pointers (SpanData → attribute and link arrays → each key's text, compared before it
+// is overwritten). Three stages, each reading only what the previous call brought in, so a burst of
 // spans ending one after another (a delivery-report callback) pays for overlapped misses instead
 // of a dozen dependent ones per span.
 [[gnu::always_inline]] inline void prefetch_next_spans() noexcept {
@@ -67,6 +67,7 @@ void reset(SpanData& data) noexcept {
   }
   if (const SpanData* second = Recycler<SpanData>::peek(1)) {
     prefetch_for_writing(second->attributes.data(), second->attributes.size() * sizeof(KeyValue));
+    prefetch_for_writing(second->links.data(), second->links.size() * sizeof(SpanLink));
     __builtin_prefetch(second->name.data());
   }
   if (const SpanData* first = Recycler<SpanData>::peek(0)) {
