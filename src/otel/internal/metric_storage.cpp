@@ -73,13 +73,6 @@ void SyncStorage::count_dropped() noexcept {
   counters_->dropped.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::size_t SyncStorage::bucket_index(double value) const noexcept {
-  const auto& bounds = descriptor_.boundaries;
-  // The first bound >= value closes the value's bucket: (bounds[i-1], bounds[i]].
-  return static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), value) -
-                                  bounds.begin());
-}
-
 Stream* SyncStorage::find_stream(std::span<const MetricAttribute> attributes) noexcept {
   const std::uint64_t hash = hash_attributes(attributes);
   const Table* table = table_.load(std::memory_order_acquire);

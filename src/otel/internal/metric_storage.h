@@ -22,6 +22,7 @@
 // histogram's count is always the sum of its bucket counts.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <limits>
@@ -130,7 +131,14 @@ class SyncStorage final {
   // Hot path. Null only when out of memory (the measurement is then dropped and counted).
   Stream* find_stream(std::span<const MetricAttribute> attributes) noexcept;
   void count_dropped() noexcept;
-  std::size_t bucket_index(double value) const noexcept;
+  // The index of the bucket (bounds[i-1], bounds[i]] that holds `value`. Inline, with the
+  // first bucket checked first: short durations (a poll, a no-op handler) land there.
+  std::size_t bucket_index(double value) const noexcept {
+    const auto& bounds = descriptor_.boundaries;
+    if (bounds.empty() || value <= bounds.front()) return 0;
+    return static_cast<std::size_t>(std::lower_bound(bounds.begin() + 1, bounds.end(), value) -
+                                    bounds.begin());
+  }
   // A new shard of `stream` for an exclusive handle (any thread); null when out of memory.
   WriterShard* attach_shard(Stream& stream) noexcept;
 
