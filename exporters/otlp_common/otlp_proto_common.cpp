@@ -61,8 +61,7 @@ bool put_scalar_any(char*& out, const otel::AttributeValue& value) noexcept {
       return true;
     case 2: {
       out = W::put_tag(out, kAnyValueDouble, WireType::kFixed64);
-      const auto bits = std::bit_cast<std::uint64_t>(std::get<2>(value));
-      for (int i = 0; i < 8; ++i) *out++ = static_cast<char>((bits >> (8 * i)) & 0xFF);
+      out = W::put_fixed64(out, std::bit_cast<std::uint64_t>(std::get<2>(value)));
       return true;
     }
     default: {

@@ -186,10 +186,8 @@ void write_span(ProtobufWriter& writer, const otel::SpanData& span, SharedAttrib
     }
     writer.end_nested(status);
   }
-  char* out = writer.claim(ProtobufWriter::tag_size(kSpanFlags) + 4);
-  out = ProtobufWriter::put_tag(out, kSpanFlags, WireType::kFixed32);
-  ProtobufWriter::put_fixed32(
-      out, span_flags(span.context.trace_flags.bits(), has_parent && span.parent_is_remote));
+  writer.write_fixed32(
+      kSpanFlags, span_flags(span.context.trace_flags.bits(), has_parent && span.parent_is_remote));
   writer.end_nested(message);
 }
 

@@ -57,13 +57,6 @@ std::size_t valid_utf8_run(std::string_view text, std::size_t i) noexcept {
   return i;
 }
 
-template <typename T>
-void store_little_endian(char* out, T value) noexcept {
-  for (std::size_t i = 0; i < sizeof(T); ++i) {
-    out[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
-  }
-}
-
 }  // namespace
 
 void ProtobufWriter::grow(std::size_t bytes) {
@@ -82,17 +75,11 @@ void ProtobufWriter::write_varint(std::uint32_t field, std::uint64_t value) {
 }
 
 void ProtobufWriter::write_fixed64(std::uint32_t field, std::uint64_t value) {
-  write_tag(field, WireType::kFixed64);
-  ensure(8);
-  store_little_endian(buffer_.data() + size_, value);
-  size_ += 8;
+  put_fixed64(put_tag(claim(tag_size(field) + 8), field, WireType::kFixed64), value);
 }
 
 void ProtobufWriter::write_fixed32(std::uint32_t field, std::uint32_t value) {
-  write_tag(field, WireType::kFixed32);
-  ensure(4);
-  store_little_endian(buffer_.data() + size_, value);
-  size_ += 4;
+  put_fixed32(put_tag(claim(tag_size(field) + 4), field, WireType::kFixed32), value);
 }
 
 void ProtobufWriter::write_double(std::uint32_t field, double value) {

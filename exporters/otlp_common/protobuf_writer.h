@@ -15,6 +15,7 @@
 // does not allocate.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -64,9 +65,7 @@ class ProtobufWriter {
   // is the guess for the varint length: 1 for bodies < 128 bytes, 2 for < 16 KiB, 3 for < 2 MiB.
   // Inline: every span, attribute and link is one.
   Nested begin_nested(std::uint32_t field, std::size_t expected_length_bytes = 1) {
-    expected_length_bytes = expected_length_bytes < 1   ? 1
-                            : expected_length_bytes > 5 ? 5
-                                                        : expected_length_bytes;
+    expected_length_bytes = std::clamp<std::size_t>(expected_length_bytes, 1, 5);
     write_tag(field, WireType::kLengthDelimited);
     ensure(expected_length_bytes);
     Nested nested{size_, expected_length_bytes};
