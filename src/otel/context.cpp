@@ -70,12 +70,22 @@ std::shared_ptr<const void> Context::find_erased_value(const void* key) const no
   return nullptr;
 }
 
-Scope::Scope(Context context) noexcept : previous_(std::move(internal::current_context_storage())) {
-  internal::current_context_storage() = std::move(context);
+namespace {
+
+// The thread's stored context: through the pointer once it is set (no TLS-init check, no call).
+Context& stored_current() noexcept {
+  Context* stored = internal::current_storage;
+  return stored != nullptr ? *stored : internal::current_context_storage();
+}
+
+}  // namespace
+
+Scope::Scope(Context context) noexcept : previous_(std::move(stored_current())) {
+  *internal::current_storage = std::move(context);  // set by stored_current()
 }
 
 Scope::~Scope() {
-  internal::current_context_storage() = std::move(previous_);
+  stored_current() = std::move(previous_);
 }
 
 }  // namespace kafkatrace::otel

@@ -18,18 +18,30 @@ void mark_dirty(Stream& stream) noexcept {
   }
 }
 
-void update_min(std::atomic<double>& cell, double value) noexcept {
-  double current = cell.load(std::memory_order_relaxed);
+// Min and max: most measurements improve on neither, so the common case is an inline load and
+// compare; the compare-exchange loop stays out of line.
+[[gnu::noinline]] void lower_min(std::atomic<double>& cell, double current, double value) noexcept {
   while (value < current &&
          !cell.compare_exchange_weak(current, value, std::memory_order_relaxed)) {
   }
 }
 
-void update_max(std::atomic<double>& cell, double value) noexcept {
-  double current = cell.load(std::memory_order_relaxed);
+[[gnu::noinline]] void raise_max(std::atomic<double>& cell, double current, double value) noexcept {
   while (value > current &&
          !cell.compare_exchange_weak(current, value, std::memory_order_relaxed)) {
   }
+}
+
+inline void update_min(std::atomic<double>& cell, double value) noexcept {
+  const double current = cell.load(std::memory_order_relaxed);
+  if (value < current) [[unlikely]]
+    lower_min(cell, current, value);
+}
+
+inline void update_max(std::atomic<double>& cell, double value) noexcept {
+  const double current = cell.load(std::memory_order_relaxed);
+  if (value > current) [[unlikely]]
+    raise_max(cell, current, value);
 }
 
 bool monotonic(const SyncStorage& storage) noexcept {

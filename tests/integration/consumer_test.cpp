@@ -290,6 +290,51 @@ TEST_F(ConsumerTest, PollReturnsMessagesWithContextAndNothingOnTimeout) {
   EXPECT_GE(process[0].histogram_points[0].sum, 0.05);
 }
 
+// End-to-end latency runs from the message's timestamp to its processing start; a timestamp in
+// the future (a producer's clock ahead of ours) counts as zero. Both are under an hour ahead:
+// brokers refuse timestamps too far ahead (log.message.timestamp.after.max.ms).
+TEST_F(ConsumerTest, EndToEndLatencyIsFromTheTimestampAndNeverNegative) {
+  const std::string topic = unique_topic_name("consumer-latency");
+  ASSERT_TRUE(create_topic(topic, 1));
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  TestProducer producer(bootstrap_servers());
+  const std::vector<TestMessage> messages{
+      {.topic = topic, .value = "30 s old", .timestamp_ms = now_ms - 30'000},
+      {.topic = topic, .value = "ahead", .timestamp_ms = now_ms + 600'000},
+      {.topic = topic, .value = "further ahead", .timestamp_ms = now_ms + 1'800'000}};
+  for (const auto& delivery : producer.produce(messages))
+    ASSERT_EQ(delivery.error, RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  auto created =
+      kafka::TracedConsumer::create(consumer_options(bootstrap_servers(), topic, telemetry_));
+  ASSERT_TRUE(created) << created.error;
+  auto& consumer = *created.consumer;
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t processed = 0;
+  ASSERT_TRUE(wait_until([&] {
+    if (kafka::PollResult polled = consumer.poll(100ms); polled && polled.message) {
+      consumer.mark_processed(*polled.message);
+      ++processed;
+    }
+    return processed == messages.size();
+  }));
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  consumer.close();
+  const auto latency = telemetry_.collect("kafkatrace.consumer.end_to_end.duration");
+  ASSERT_EQ(latency.size(), 1u);
+  ASSERT_EQ(latency[0].histogram_points.size(), 1u);
+  const auto& point = latency[0].histogram_points[0];
+  EXPECT_EQ(point.count, 3u);
+  EXPECT_EQ(point.min, 0.0);
+  ASSERT_TRUE(point.max);
+  EXPECT_GE(*point.max, 30.0);
+  EXPECT_LE(*point.max, 30.0 + waited + 5.0);
+  EXPECT_EQ(point.sum, *point.max);  // the two future timestamps add nothing
+}
+
 // A service with tracing off (OTEL_SDK_DISABLED) still hands the producer's context to its
 // handler, as the OpenTelemetry API's no-op tracer does: the trace can continue downstream.
 TEST_F(ConsumerTest, TracingOffStillCarriesTheProducersContextToTheHandler) {

@@ -1,5 +1,6 @@
 // ConsumerCore: the process spans of single messages and batches, the batch receive span, and
 // the per-message metrics recorded with them.
+#include <algorithm>
 #include <charconv>
 
 #include "kafka/internal/consumer_core.h"
@@ -67,11 +68,17 @@ void set_failure(otel::BackendSpan& span, const HandlerResult& result) {
 
 void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
                                      std::chrono::system_clock::time_point now) {
-  if (!end_to_end_.enabled()) return;
-  const auto timestamp = message.timestamp();
-  if (!timestamp) return;
-  const double seconds = std::chrono::duration<double>(now - *timestamp).count();
-  topic_state(message).end_to_end.record(seconds < 0 ? 0.0 : seconds);
+  if (!end_to_end_.enabled() || !message) return;
+  // librdkafka's timestamp read here rather than through timestamp(), whose optional result the
+  // compiler passes through memory; and in integers, so that no timestamp can overflow.
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const std::int64_t sent_ms = rd_kafka_message_timestamp(message.raw(), &type);
+  if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || sent_ms < 0) return;
+  const std::int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  const std::int64_t latency_ns =
+      sent_ms > now_ns / 1'000'000 ? 0 : std::max<std::int64_t>(now_ns - sent_ms * 1'000'000, 0);
+  topic_state(message).end_to_end.record(static_cast<double>(latency_ns) * 1e-9);
 }
 
 const otel::SharedAttributes* ConsumerCore::process_attributes(TopicState& state,

@@ -180,6 +180,7 @@ std::vector<Delivery> TestProducer::produce(const std::vector<TestMessage>& mess
     add(RD_KAFKA_VTYPE_PARTITION).i32 = message.partition;
     add(RD_KAFKA_VTYPE_MSGFLAGS).i = RD_KAFKA_MSG_F_COPY;
     add(RD_KAFKA_VTYPE_OPAQUE).ptr = reinterpret_cast<void*>(std::uintptr_t{next_number_});
+    if (message.timestamp_ms != 0) add(RD_KAFKA_VTYPE_TIMESTAMP).i64 = message.timestamp_ms;
     for (const auto& [type, data] : {std::pair{RD_KAFKA_VTYPE_KEY, &message.key},
                                      std::pair{RD_KAFKA_VTYPE_VALUE, &message.value}}) {
       if (!data->has_value()) continue;  // absent: a null key or value

@@ -52,6 +52,7 @@ struct TestMessage {
   std::optional<std::string> key{};                // nullopt: a null key
   std::optional<std::string> value{};              // nullopt: a null value
   std::vector<TestHeader> headers{};               // empty: the message carries no headers
+  std::int64_t timestamp_ms = 0;                   // CreateTime; 0: the time of production
 };
 
 struct Delivery {
