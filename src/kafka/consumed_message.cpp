@@ -55,11 +55,16 @@ std::optional<std::string_view> ConsumedMessage::value() const noexcept {
   return message_ ? bytes(message_->payload, message_->len) : std::nullopt;
 }
 
-std::optional<std::chrono::system_clock::time_point> ConsumedMessage::timestamp() const noexcept {
-  if (!message_) return std::nullopt;
+std::int64_t ConsumedMessage::timestamp_ms() const noexcept {
+  if (!message_) return -1;
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   const std::int64_t ms = rd_kafka_message_timestamp(message_.get(), &type);
-  if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || ms < 0) return std::nullopt;
+  return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || ms < 0 ? -1 : ms;
+}
+
+std::optional<std::chrono::system_clock::time_point> ConsumedMessage::timestamp() const noexcept {
+  const std::int64_t ms = timestamp_ms();
+  if (ms < 0) return std::nullopt;
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
 

@@ -27,6 +27,8 @@ struct CurrentContextStorage {
 }  // namespace
 
 Context& current_context_storage() noexcept {
+  // Through the pointer once it is set: no TLS-initialisation check.
+  if (Context* stored = current_storage) return *stored;
   thread_local CurrentContextStorage storage;
   return storage.value;
 }
@@ -70,22 +72,12 @@ std::shared_ptr<const void> Context::find_erased_value(const void* key) const no
   return nullptr;
 }
 
-namespace {
-
-// The thread's stored context: through the pointer once it is set (no TLS-init check, no call).
-Context& stored_current() noexcept {
-  Context* stored = internal::current_storage;
-  return stored != nullptr ? *stored : internal::current_context_storage();
-}
-
-}  // namespace
-
-Scope::Scope(Context context) noexcept : previous_(std::move(stored_current())) {
-  *internal::current_storage = std::move(context);  // set by stored_current()
+Scope::Scope(Context context) noexcept : previous_(std::move(internal::current_context_storage())) {
+  internal::current_context_storage() = std::move(context);
 }
 
 Scope::~Scope() {
-  stored_current() = std::move(previous_);
+  internal::current_context_storage() = std::move(previous_);
 }
 
 }  // namespace kafkatrace::otel

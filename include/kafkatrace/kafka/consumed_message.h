@@ -72,6 +72,9 @@ class ConsumedMessage final {
     }
   };
   void end_span() noexcept;
+  // The timestamp in milliseconds since the epoch, or -1 when unavailable (what timestamp()
+  // returns, without the optional, for the consumer's per-message latency).
+  std::int64_t timestamp_ms() const noexcept;
 
   std::unique_ptr<rd_kafka_message_t, Deleter> message_;
   otel::Context producer_context_;

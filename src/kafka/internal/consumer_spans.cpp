@@ -68,12 +68,10 @@ void set_failure(otel::BackendSpan& span, const HandlerResult& result) {
 
 void ConsumerCore::record_end_to_end(const ConsumedMessage& message,
                                      std::chrono::system_clock::time_point now) {
-  if (!end_to_end_.enabled() || !message) return;
-  // librdkafka's timestamp read here rather than through timestamp(), whose optional result the
-  // compiler passes through memory; and in integers, so that no timestamp can overflow.
-  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  const std::int64_t sent_ms = rd_kafka_message_timestamp(message.raw(), &type);
-  if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || sent_ms < 0) return;
+  if (!end_to_end_.enabled()) return;
+  // In integers, so that no timestamp can overflow.
+  const std::int64_t sent_ms = message.timestamp_ms();
+  if (sent_ms < 0) return;
   const std::int64_t now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
   const std::int64_t latency_ns =
