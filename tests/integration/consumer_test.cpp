@@ -265,7 +265,10 @@ TEST_F(ConsumerTest, PollReturnsMessagesWithContextAndNothingOnTimeout) {
   consumer.mark_processed(*message);
   const auto marked_at = std::chrono::system_clock::now();
   EXPECT_FALSE(message->span());
+  const auto empty_poll_started = std::chrono::steady_clock::now();
   EXPECT_FALSE(consumer.poll(200ms));
+  // Nothing waiting: the poll waits its timeout (a first look with no timeout finds nothing).
+  EXPECT_GE(std::chrono::steady_clock::now() - empty_poll_started, 150ms);
   EXPECT_EQ(consumer.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
   message.reset();
   consumer.close();

@@ -2,6 +2,7 @@
 #include "kafka/internal/consumer_core.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "kafkatrace/kafka/headers.h"
@@ -200,8 +201,13 @@ PollResult ConsumerCore::take(std::chrono::milliseconds timeout) {
   }
   if (closed_) return result;
   const auto started = std::chrono::steady_clock::now();
-  rd_kafka_message_t* raw =
-      rd_kafka_consumer_poll(handle_, static_cast<int>(std::max<long long>(timeout.count(), 0)));
+  // A message already waiting is taken with no timeout, for which librdkafka computes no
+  // deadline: one clock read fewer a message (docs/benchmarks.md). Only then does it wait.
+  rd_kafka_message_t* raw = rd_kafka_consumer_poll(handle_, 0);
+  if (raw == nullptr) {
+    const int wait_ms = static_cast<int>(std::clamp<long long>(timeout.count(), 0, INT_MAX));
+    if (wait_ms > 0) raw = rd_kafka_consumer_poll(handle_, wait_ms);
+  }
   if (raw == nullptr) return result;
   if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     ConsumerError error{.code = raw->err, .message = rd_kafka_message_errstr(raw)};
