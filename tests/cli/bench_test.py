@@ -7,8 +7,9 @@ Checks: exit 0; stdout is the table then exactly one JSON line, whose figures ag
 table (msgs/s per mode, the traced run's ratio against tracing off); --traces-file holds the
 traced run's send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
 runs; --metrics-file holds messaging.client.sent.messages with the run's count; --service-name
-names the resource; usage errors exit 2 with nothing on stdout; the consume half runs the
-plain loop with and without reading the traceparent header. Then, against a broker of its
+names the resource; every mode reports its loop thread's CPU, above zero and no more than the
+process's; usage errors exit 2 with nothing on stdout; the consume half runs the plain loop with
+and without reading the traceparent header. Then, against a broker of its
 own, the librdkafka and librdkafka_traceparent modes: the records of the second, and only
 those, carry a W3C traceparent header (read back with kcat).
 """
@@ -75,6 +76,14 @@ def close_ratio(reported, recomputed):
     """A reported ratio against one recomputed from the printed (whole) msgs/s: the rounding
     error scales with the ratio, which a short run can make large."""
     return abs(reported - recomputed) < 0.01 + 0.001 * abs(recomputed)
+
+
+def check_thread_cpu(mode, figures):
+    """The loop's thread is part of the process: it ran, and used no more CPU than the process
+    (both are per message; the process figure is in microseconds, rounded by getrusage)."""
+    thread, process = figures.get("thread_cpu_us_per_msg"), figures.get("cpu_us_per_msg")
+    check(thread is not None and 0 < thread <= process + 0.01,
+          f"{mode}: thread CPU {thread} us/msg against the process's {process}")
 
 
 def check_propagation(report, side):
@@ -157,6 +166,7 @@ def main():
                      if line.split() and line.split()[0] in produce}
             for mode, figures in produce.items():
                 check(figures["msgs_per_s"] > 0, f"{mode}: {figures['msgs_per_s']} msgs/s")
+                check_thread_cpu(mode, figures)
                 check(mode in table and int(table[mode][1]) == round(figures["msgs_per_s"]),
                       f"{mode}: table row {table.get(mode)} and JSON {figures} disagree")
             traced, off = produce.get("traced_100", {}), produce.get("traced_off", {})
@@ -184,6 +194,8 @@ def main():
                   f"consume modes in the JSON line: {sorted(figures)}")
             check(all(f["msgs_per_s"] > 0 and f["failed"] == 0 for f in figures.values()),
                   f"consume figures: {figures}")
+            for mode, mode_figures in figures.items():
+                check_thread_cpu(f"consume {mode}", mode_figures)
         bad_modes = run(binary, "--modes", "librdkafka,bogus", timeout=20)
         check(bad_modes.returncode == 2 and bad_modes.stdout == "",
               f"--modes librdkafka,bogus: exit {bad_modes.returncode}")

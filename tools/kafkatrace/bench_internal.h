@@ -48,7 +48,10 @@ const char* mode_name(Mode mode);
 
 struct RunResult {
   double seconds = 0;
-  double cpu_seconds = 0;     // user + sys of the whole process during the run
+  double cpu_seconds = 0;  // user + sys of the whole process during the run
+  // CPU of the thread that sends (produce) or hands records to the handler (consume), from the
+  // first record to the last: the tracing's own cost, without librdkafka's threads or the broker.
+  double thread_cpu_seconds = 0;
   std::size_t delivered = 0;  // produce: acknowledged; consume: handed to the handler
   std::size_t failed = 0;
   std::uint64_t spans_exported = 0;
@@ -102,13 +105,17 @@ std::string describe_run(const char* what, Mode mode, std::size_t round, std::si
 
 // User + system CPU time of the whole process, in seconds.
 double process_cpu_seconds() noexcept;
+// CPU time of the calling thread, in seconds.
+double thread_cpu_seconds() noexcept;
 
-// Starts at construction; stop() fills seconds and cpu_seconds of a RunResult. A traced run
-// calls stop_cpu() again once its tracer provider has exported every span of the run, so that
-// its CPU covers the export of the spans still queued when the last record was handled.
+// Starts at construction; stop() fills seconds, cpu_seconds and thread_cpu_seconds of a
+// RunResult (construct and stop it on the thread that runs the loop). A traced run calls
+// stop_cpu() again once its tracer provider has exported every span of the run, so that its
+// process CPU covers the export of the spans still queued when the last record was handled.
 struct Stopwatch {
   std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
   double cpu = process_cpu_seconds();
+  double thread_cpu = thread_cpu_seconds();
   void stop(RunResult& result) const;
   void stop_cpu(RunResult& result) const;
 };

@@ -29,12 +29,18 @@ double cpu_per_message(const RunResult& run, std::size_t count) {
   return run.cpu_seconds * 1e6 / static_cast<double>(count);
 }
 
+double thread_cpu_per_message(const RunResult& run, std::size_t count) {
+  return run.thread_cpu_seconds * 1e6 / static_cast<double>(count);
+}
+
 struct Summary {
   bool present = false;
   double msgs_per_second = 0;
   double cpu_us_per_message = 0;
-  double ratio_vs_off = 0;  // median of per-round ratios
-  double added_cpu_us = 0;  // median of per-round differences
+  double thread_cpu_us_per_message = 0;
+  double ratio_vs_off = 0;         // median of per-round ratios
+  double added_cpu_us = 0;         // median of per-round differences
+  double added_thread_cpu_us = 0;  // the same for the loop's thread alone
   unsigned long long spans_exported = 0, spans_dropped = 0, failed = 0;
 };
 
@@ -46,15 +52,18 @@ Summary summarize(const std::map<Mode, std::vector<RunResult>>& all, Mode mode, 
   const auto off = all.find(baseline_mode);
   if (found == all.end() || found->second.empty()) return summary;
   summary.present = true;
-  std::vector<double> rates, cpu, ratios, added;
+  std::vector<double> rates, cpu, thread_cpu, ratios, added, added_thread;
   for (std::size_t i = 0; i < found->second.size(); ++i) {
     const RunResult& run = found->second[i];
     rates.push_back(rate(run, count));
     cpu.push_back(cpu_per_message(run, count));
+    thread_cpu.push_back(thread_cpu_per_message(run, count));
     if (off != all.end() && i < off->second.size()) {
       const RunResult& baseline = off->second[i];
       if (rate(baseline, count) > 0) ratios.push_back(rate(run, count) / rate(baseline, count));
       added.push_back(cpu_per_message(run, count) - cpu_per_message(baseline, count));
+      added_thread.push_back(thread_cpu_per_message(run, count) -
+                             thread_cpu_per_message(baseline, count));
     }
     summary.spans_exported += run.spans_exported;
     summary.spans_dropped += run.spans_dropped;
@@ -64,6 +73,8 @@ Summary summarize(const std::map<Mode, std::vector<RunResult>>& all, Mode mode, 
   summary.cpu_us_per_message = median(cpu);
   summary.ratio_vs_off = median(ratios);
   summary.added_cpu_us = median(added);
+  summary.thread_cpu_us_per_message = median(thread_cpu);
+  summary.added_thread_cpu_us = median(added_thread);
   return summary;
 }
 
@@ -76,13 +87,15 @@ void print_table(const char* title, const std::map<Mode, std::vector<RunResult>>
   for (Mode mode : kAllModes)
     if (all.contains(mode))
       width = std::max(width, static_cast<int>(std::string_view(mode_name(mode)).size()));
-  std::printf("  %-*s %11s %8s %11s %10s %15s %14s\n", width, "run", "msgs/s", "vs off",
-              "cpu us/msg", "added cpu", "spans exported", "spans dropped");
+  std::printf("  %-*s %11s %8s %11s %10s %14s %12s %15s %14s\n", width, "run", "msgs/s", "vs off",
+              "cpu us/msg", "added cpu", "thread us/msg", "added thread", "spans exported",
+              "spans dropped");
   for (Mode mode : kAllModes) {
     const Summary s = summarize(all, mode, m.count);
     if (!s.present) continue;
-    std::printf("  %-*s %11.0f %7.3fx %11.3f %10.3f %15llu %14llu\n", width, mode_name(mode),
-                s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message, s.added_cpu_us,
+    std::printf("  %-*s %11.0f %7.3fx %11.3f %10.3f %14.3f %12.3f %15llu %14llu\n", width,
+                mode_name(mode), s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message,
+                s.added_cpu_us, s.thread_cpu_us_per_message, s.added_thread_cpu_us,
                 s.spans_exported, s.spans_dropped);
   }
   const Summary floor = summarize(all, Mode::kPlainTraceparent, m.count, Mode::kPlainLibrdkafka);
@@ -102,10 +115,12 @@ void print_json_modes(const char* name, const std::map<Mode, std::vector<RunResu
     if (!s.present) continue;
     std::printf(
         "%s\"%s\":{\"msgs_per_s\":%.0f,\"ratio_vs_off\":%.4f,\"cpu_us_per_msg\":%.4f,"
-        "\"added_cpu_us_per_msg\":%.4f,\"spans_exported\":%llu,\"spans_dropped\":%llu,"
+        "\"added_cpu_us_per_msg\":%.4f,\"thread_cpu_us_per_msg\":%.4f,"
+        "\"added_thread_cpu_us_per_msg\":%.4f,\"spans_exported\":%llu,\"spans_dropped\":%llu,"
         "\"failed\":%llu}",
         first ? "" : ",", mode_name(mode), s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message,
-        s.added_cpu_us, s.spans_exported, s.spans_dropped, s.failed);
+        s.added_cpu_us, s.thread_cpu_us_per_message, s.added_thread_cpu_us, s.spans_exported,
+        s.spans_dropped, s.failed);
     first = false;
   }
   std::printf("}");
@@ -144,10 +159,11 @@ void print_json_propagation(const Measurements& m) {
 
 std::string describe_run(const char* what, Mode mode, std::size_t round, std::size_t rounds,
                          std::size_t count, const RunResult& result) {
-  char line[160];
-  std::snprintf(line, sizeof line, "%-7s %-10s round %zu/%zu %9.0f msgs/s %7.3f us cpu/msg", what,
-                mode_name(mode), round, rounds, rate(result, count),
-                cpu_per_message(result, count));
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "%-7s %-10s round %zu/%zu %9.0f msgs/s %7.3f us cpu/msg %7.3f us thread cpu/msg",
+                what, mode_name(mode), round, rounds, rate(result, count),
+                cpu_per_message(result, count), thread_cpu_per_message(result, count));
   return line;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "bench_internal.h"
 #include "cli_telemetry.h"
@@ -39,8 +40,15 @@ double process_cpu_seconds() noexcept {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+double thread_cpu_seconds() noexcept {
+  timespec now{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
 void Stopwatch::stop(RunResult& result) const {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+  result.thread_cpu_seconds = thread_cpu_seconds() - thread_cpu;
   stop_cpu(result);
 }
 
