@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""`kafkatrace bench`, small: one produce round of each mode on its own child broker.
+"""`kafkatrace bench`, small: two produce rounds of each mode on its own child broker.
 
     bench_test.py KAFKATRACE_BINARY
 
 Checks: exit 0; stdout is the table then exactly one JSON line, whose figures agree with the
-table (msgs/s per mode, the traced run's ratio against tracing off); --traces-file holds the
-traced run's send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
+table (msgs/s per mode, the traced run's ratio against tracing off) and, over two rounds, with
+the per-run lines (the geometric mean of the ratios and its 95% interval); --traces-file holds the
+traced runs' send spans as OTLP/JSON (PRODUCER, `send <topic>`) and nothing from the untraced
 runs; --metrics-file holds messaging.client.sent.messages with the run's count; --service-name
 names the resource; every mode reports its loop thread's CPU, above zero and no more than the
 process's; usage errors exit 2 with nothing on stdout; the consume half runs the plain loop with
@@ -14,14 +15,17 @@ own, the librdkafka and librdkafka_traceparent modes: the records of the second,
 those, carry a W3C traceparent header (read back with kcat).
 """
 import json
+import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 
 NAME = "bench_test"
 COUNT = 3000
+ROUNDS = 2  # of the produce half: two give the report a confidence interval
 SERVICE = "bench-under-test"
 failures = []
 
@@ -55,8 +59,9 @@ def check_traces(path):
                 spans.extend(scope["spans"])
     sends = [s for s in spans if s["kind"] == 4 and s["name"].startswith("send kafkatrace-bench-")]
     # Exactly the traced run's records (plus at most a warm-up record): none from the others.
-    check(COUNT <= len(sends) <= COUNT + 1, f"{len(sends)} send spans in --traces-file, "
-                                            f"expected {COUNT} (the traced_100 run only)")
+    expected = ROUNDS * COUNT
+    check(expected <= len(sends) <= expected + ROUNDS,
+          f"{len(sends)} send spans in --traces-file, expected {expected} (the traced_100 runs)")
     check(services == {SERVICE}, f"service.name {services}, expected {SERVICE}")
 
 
@@ -68,14 +73,49 @@ def check_metrics(path):
                 for metric in scope["metrics"]:
                     if metric["name"] == "messaging.client.sent.messages":
                         sent += sum(int(p["asInt"]) for p in metric["sum"]["dataPoints"])
-    check(COUNT <= sent <= COUNT + 1, f"messaging.client.sent.messages = {sent}, "
-                                      f"expected {COUNT}")
+    expected = ROUNDS * COUNT
+    check(expected <= sent <= expected + ROUNDS,
+          f"messaging.client.sent.messages = {sent}, expected {expected}")
 
 
 def close_ratio(reported, recomputed):
     """A reported ratio against one recomputed from the printed (whole) msgs/s: the rounding
     error scales with the ratio, which a short run can make large."""
     return abs(reported - recomputed) < 0.01 + 0.001 * abs(recomputed)
+
+
+T95 = {1: 12.706, 2: 4.303, 3: 3.182}
+
+
+def check_ratios(report, stdout, stderr):
+    """traced_100's ratios against traced_off, recomputed from the per-run lines on stderr (each
+    round's traced run against the tracing-off run of the same round), agree with the JSON line
+    (median, geometric mean and its 95% interval) and with the summary line under the table."""
+    rates = {}
+    for line in stderr.splitlines():
+        found = re.match(r"produce (\S+)\s+round (\d+)/\d+\s+(\d+) msgs/s", line)
+        if found:
+            rates[(found.group(1), int(found.group(2)))] = int(found.group(3))
+    logs = [math.log(rates[("traced_100", i)] / rates[("traced_off", i)])
+            for i in range(1, ROUNDS + 1)
+            if ("traced_100", i) in rates and ("traced_off", i) in rates]
+    if not check(len(logs) == ROUNDS, f"per-run lines of {ROUNDS} rounds on stderr: {rates}"):
+        return
+    mean = sum(logs) / len(logs)
+    deviation = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+    half = T95[len(logs) - 1] * deviation / math.sqrt(len(logs))
+    expected = [math.exp(mean), math.exp(mean - half), math.exp(mean + half)]
+    figures = report.get("produce", {}).get("traced_100", {})
+    median = statistics.median(math.exp(x) for x in logs)
+    check(close_ratio(figures.get("ratio_vs_off", 0), median),
+          f"ratio_vs_off {figures.get('ratio_vs_off')}, the runs give {median:.4f}")
+    reported = [figures.get("ratio_geo_mean", 0)] + list(figures.get("ratio_ci95", [0, 0]))
+    check(all(close_ratio(r, e) for r, e in zip(reported, expected)),
+          f"traced_100: geometric mean and interval {reported}, the runs give {expected}")
+    summary = [line for line in stdout.splitlines()
+               if line.startswith(f"  over {ROUNDS} rounds, traced_100 against traced_off: ")]
+    check(len(summary) == 1 and f"{expected[0]:.3f}x" in summary[0],
+          f"no summary line with {expected[0]:.3f}x in {stdout!r}")
 
 
 def check_thread_cpu(mode, figures):
@@ -151,7 +191,8 @@ def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="kt-bench-") as work:
         traces, metrics = os.path.join(work, "t.jsonl"), os.path.join(work, "m.jsonl")
-        result = run(binary, "--only", "produce", "-r", "1", "-n", str(COUNT), "--serial", "0",
+        result = run(binary, "--only", "produce", "-r", str(ROUNDS), "-n", str(COUNT),
+                     "--serial", "0",
                      "--modes", "librdkafka,traced_off,traced_100", "--service-name", SERVICE,
                      "--traces-file", traces, "--metrics-file", metrics)
         if check(result.returncode == 0, f"bench exited {result.returncode}: {result.stderr}"):
@@ -169,11 +210,7 @@ def main():
                 check_thread_cpu(mode, figures)
                 check(mode in table and int(table[mode][1]) == round(figures["msgs_per_s"]),
                       f"{mode}: table row {table.get(mode)} and JSON {figures} disagree")
-            traced, off = produce.get("traced_100", {}), produce.get("traced_off", {})
-            if traced and off:
-                ratio = traced["msgs_per_s"] / off["msgs_per_s"]
-                check(close_ratio(traced["ratio_vs_off"], ratio),
-                      f"ratio_vs_off {traced['ratio_vs_off']} but msgs/s give {ratio:.4f}")
+            check_ratios(report, result.stdout, result.stderr)
             check_traces(traces)
             check_metrics(metrics)
         usage = run(binary, "-n", "many", timeout=20)

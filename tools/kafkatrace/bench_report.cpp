@@ -3,6 +3,8 @@
 // Ratios and added CPU are computed per round — each traced run against the tracing-off run of
 // the same round, measured next to it — and the median over the rounds is reported, so that a
 // change in machine load between rounds does not skew them (the medians of msgs/s alone would).
+// For the traced modes the report adds the geometric mean of the per-round ratios and the mean
+// difference in the loop thread's CPU, each with its 95% confidence interval (bench_stats.h).
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -10,16 +12,10 @@
 #include <vector>
 
 #include "bench_internal.h"
+#include "bench_stats.h"
 
 namespace kafkatrace::cli::bench {
 namespace {
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const std::size_t middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
 
 double rate(const RunResult& run, std::size_t count) {
   return run.seconds > 0 ? static_cast<double>(count) / run.seconds : 0;
@@ -41,6 +37,8 @@ struct Summary {
   double ratio_vs_off = 0;         // median of per-round ratios
   double added_cpu_us = 0;         // median of per-round differences
   double added_thread_cpu_us = 0;  // the same for the loop's thread alone
+  Interval ratio_geo_mean{};       // of the per-round ratios, with its 95% interval
+  Interval added_thread_mean{};    // of the per-round differences in thread CPU
   unsigned long long spans_exported = 0, spans_dropped = 0, failed = 0;
 };
 
@@ -75,6 +73,8 @@ Summary summarize(const std::map<Mode, std::vector<RunResult>>& all, Mode mode, 
   summary.added_cpu_us = median(added);
   summary.thread_cpu_us_per_message = median(thread_cpu);
   summary.added_thread_cpu_us = median(added_thread);
+  summary.ratio_geo_mean = geometric_mean_interval(ratios);
+  summary.added_thread_mean = mean_interval(added_thread);
   return summary;
 }
 
@@ -98,6 +98,17 @@ void print_table(const char* title, const std::map<Mode, std::vector<RunResult>>
                 s.added_cpu_us, s.thread_cpu_us_per_message, s.added_thread_cpu_us,
                 s.spans_exported, s.spans_dropped);
   }
+  for (Mode mode : {Mode::kTraced100, Mode::kTraced1}) {
+    const Summary s = summarize(all, mode, m.count);
+    if (!s.present || s.ratio_geo_mean.count < 2) continue;
+    const Interval& ratio = s.ratio_geo_mean;
+    const Interval& added = s.added_thread_mean;
+    std::printf(
+        "  over %zu rounds, %s against traced_off: geometric mean %.3fx (95%% CI %.3f-%.3fx), "
+        "thread CPU %+.3f us/msg (95%% CI %+.3f to %+.3f)\n",
+        ratio.count, mode_name(mode), ratio.estimate, ratio.low, ratio.high, added.estimate,
+        added.low, added.high);
+  }
   const Summary floor = summarize(all, Mode::kPlainTraceparent, m.count, Mode::kPlainLibrdkafka);
   if (floor.present && all.contains(Mode::kPlainLibrdkafka)) {
     std::printf(
@@ -116,11 +127,14 @@ void print_json_modes(const char* name, const std::map<Mode, std::vector<RunResu
     std::printf(
         "%s\"%s\":{\"msgs_per_s\":%.0f,\"ratio_vs_off\":%.4f,\"cpu_us_per_msg\":%.4f,"
         "\"added_cpu_us_per_msg\":%.4f,\"thread_cpu_us_per_msg\":%.4f,"
-        "\"added_thread_cpu_us_per_msg\":%.4f,\"spans_exported\":%llu,\"spans_dropped\":%llu,"
-        "\"failed\":%llu}",
+        "\"added_thread_cpu_us_per_msg\":%.4f,\"ratio_geo_mean\":%.4f,\"ratio_ci95\":[%.4f,%.4f],"
+        "\"added_thread_cpu_us_mean\":%.4f,\"added_thread_cpu_us_ci95\":[%.4f,%.4f],"
+        "\"spans_exported\":%llu,\"spans_dropped\":%llu,\"failed\":%llu}",
         first ? "" : ",", mode_name(mode), s.msgs_per_second, s.ratio_vs_off, s.cpu_us_per_message,
-        s.added_cpu_us, s.thread_cpu_us_per_message, s.added_thread_cpu_us, s.spans_exported,
-        s.spans_dropped, s.failed);
+        s.added_cpu_us, s.thread_cpu_us_per_message, s.added_thread_cpu_us,
+        s.ratio_geo_mean.estimate, s.ratio_geo_mean.low, s.ratio_geo_mean.high,
+        s.added_thread_mean.estimate, s.added_thread_mean.low, s.added_thread_mean.high,
+        s.spans_exported, s.spans_dropped, s.failed);
     first = false;
   }
   std::printf("}");
