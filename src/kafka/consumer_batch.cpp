@@ -19,6 +19,7 @@ MessageBatch& MessageBatch::operator=(MessageBatch&& other) noexcept {
     receive_context_ = std::move(other.receive_context_);
     context_ = std::move(other.context_);
     span_ = std::move(other.span_);
+    handed_out_ = other.handed_out_;
   }
   return *this;
 }
@@ -52,12 +53,13 @@ MessageBatch ConsumerCore::poll_batch(std::size_t max_messages,
     for (const auto& message : batch.messages_) record_end_to_end(message, now);
   }
   start_batch_spans(batch, poll_start, 1, true);
+  batch.handed_out_ = std::chrono::steady_clock::now();
   return batch;
 }
 
 void ConsumerCore::mark_processed(MessageBatch& batch, const HandlerResult& result) {
   if (batch.messages_.empty()) return;
-  end_batch_span(batch, result, std::chrono::steady_clock::now());
+  end_batch_span(batch, result, batch.handed_out_);
   for (const auto& message : batch.messages_) store_offset(message);
 }
 

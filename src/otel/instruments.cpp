@@ -190,6 +190,40 @@ void record_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
   bump(shard->buckets[storage->bucket_index(value)], std::uint64_t{1}, std::memory_order_release);
 }
 
+std::span<const double> histogram_boundaries(const SyncStorage* storage) noexcept {
+  if (storage == nullptr) return {};
+  return storage->descriptor().boundaries;
+}
+
+void merge_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                    std::span<const std::uint64_t> bucket_counts, double sum, double min,
+                    double max) noexcept {
+  if (bucket_counts.size() != storage->descriptor().boundaries.size() + 1) {
+    storage->count_dropped();
+    return;
+  }
+  if (stream == nullptr) return;  // out of memory at bind time (counted then)
+  std::uint64_t count = 0;
+  for (const std::uint64_t n : bucket_counts) count += n;
+  if (count == 0) return;
+  if (shard == nullptr) {
+    stream->cells.double_sum.fetch_add(sum, std::memory_order_relaxed);
+  } else {
+    bump(shard->double_sum, sum, std::memory_order_relaxed);
+  }
+  update_min(stream->cells.min, min);
+  update_max(stream->cells.max, max);
+  // Buckets last, with release, as record_to_shard does.
+  for (std::size_t i = 0; i < bucket_counts.size(); ++i) {
+    if (bucket_counts[i] == 0) continue;
+    if (shard == nullptr) {
+      stream->buckets[i].fetch_add(bucket_counts[i], std::memory_order_release);
+    } else {
+      bump(shard->buckets[i], bucket_counts[i], std::memory_order_release);
+    }
+  }
+}
+
 }  // namespace internal
 
 void ObservableResult::observe_int(std::int64_t value,

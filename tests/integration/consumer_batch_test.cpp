@@ -47,6 +47,7 @@ TEST_F(ConsumerBatchTest, BatchSpanLinksEveryMessageWithPartitionAndOffset) {
     largest = std::max(largest, batch.size());
     EXPECT_TRUE(batch.span());
     for (const auto& message : batch) positions.emplace_back(message.partition(), message.offset());
+    std::this_thread::sleep_for(20ms);  // processing: from poll_batch's return to mark_processed
     consumer.consumer->mark_processed(batch);
     EXPECT_FALSE(batch.span());
     return positions.size() == 5;
@@ -86,6 +87,13 @@ TEST_F(ConsumerBatchTest, BatchSpanLinksEveryMessageWithPartitionAndOffset) {
   }
   EXPECT_EQ(links, 5u);
   EXPECT_EQ(positions.size(), 5u);
+  // One process duration per batch, each covering its processing.
+  const auto durations = telemetry_.collect("messaging.process.duration");
+  ASSERT_EQ(durations.size(), 1u);
+  ASSERT_EQ(durations[0].histogram_points.size(), 1u);
+  EXPECT_EQ(durations[0].histogram_points[0].count, batches);
+  ASSERT_TRUE(durations[0].histogram_points[0].min);
+  EXPECT_GE(*durations[0].histogram_points[0].min, 0.02);
 }
 
 TEST_F(ConsumerBatchTest, PartialBatchIsHandedOverWhenMaxWaitPasses) {

@@ -18,6 +18,18 @@ namespace {
 using namespace std::chrono_literals;
 using otel::SpanKind;
 
+// Polls, marking each message processed at once, until `count` messages came (or it times out).
+bool poll_and_mark_processed(kafka::TracedConsumer& consumer, std::size_t count) {
+  std::size_t processed = 0;
+  return wait_until([&] {
+    if (kafka::PollResult polled = consumer.poll(100ms); polled && polled.message) {
+      consumer.mark_processed(*polled.message);
+      ++processed;
+    }
+    return processed == count;
+  });
+}
+
 class ConsumerTest : public KafkaClusterTest {
  protected:
   std::unique_ptr<kafka::TracedProducer> traced_producer() {
@@ -315,14 +327,7 @@ TEST_F(ConsumerTest, EndToEndLatencyIsFromTheTimestampAndNeverNegative) {
   ASSERT_TRUE(created) << created.error;
   auto& consumer = *created.consumer;
   const auto started = std::chrono::steady_clock::now();
-  std::size_t processed = 0;
-  ASSERT_TRUE(wait_until([&] {
-    if (kafka::PollResult polled = consumer.poll(100ms); polled && polled.message) {
-      consumer.mark_processed(*polled.message);
-      ++processed;
-    }
-    return processed == messages.size();
-  }));
+  ASSERT_TRUE(poll_and_mark_processed(consumer, messages.size()));
   const double waited =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   consumer.close();
@@ -336,6 +341,38 @@ TEST_F(ConsumerTest, EndToEndLatencyIsFromTheTimestampAndNeverNegative) {
   EXPECT_GE(*point.max, 30.0);
   EXPECT_LE(*point.max, 30.0 + waited + 5.0);
   EXPECT_EQ(point.sum, *point.max);  // the two future timestamps add nothing
+}
+
+// The consumer aggregates its per-message metrics on its own thread and merges them at most a
+// second later while messages flow, and before it waits: a poll that finds nothing and waits
+// publishes everything recorded so far, with the consumer still open.
+TEST_F(ConsumerTest, PerMessageMetricsArePublishedBeforeAPollWaits) {
+  const std::string topic = unique_topic_name("consumer-metrics-flush");
+  ASSERT_TRUE(create_topic(topic, 1));
+  TestProducer producer(bootstrap_servers());
+  const std::vector<TestMessage> messages(3, TestMessage{.topic = topic, .value = "m"});
+  for (const auto& delivery : producer.produce(messages))
+    ASSERT_EQ(delivery.error, RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  auto created =
+      kafka::TracedConsumer::create(consumer_options(bootstrap_servers(), topic, telemetry_));
+  ASSERT_TRUE(created) << created.error;
+  auto& consumer = *created.consumer;
+  ASSERT_TRUE(poll_and_mark_processed(consumer, messages.size()));
+  EXPECT_FALSE(consumer.poll(200ms).message);
+
+  std::int64_t consumed = 0;
+  for (const auto& metric : telemetry_.collect("messaging.client.consumed.messages"))
+    for (const auto& point : metric.number_points) consumed += std::get<std::int64_t>(point.value);
+  EXPECT_EQ(consumed, 3);
+  for (const auto* name : {"messaging.client.operation.duration", "messaging.process.duration",
+                           "kafkatrace.consumer.end_to_end.duration"}) {
+    std::uint64_t count = 0;
+    for (const auto& metric : telemetry_.collect(name))
+      for (const auto& point : metric.histogram_points) count += point.count;
+    EXPECT_EQ(count, 3u) << name;
+  }
+  consumer.close();
 }
 
 // A service with tracing off (OTEL_SDK_DISABLED) still hands the producer's context to its

@@ -147,6 +147,7 @@ class MessageBatch final {
   otel::Context receive_context_;  // the receive span's (parent of every attempt's process span)
   otel::Context context_;
   std::shared_ptr<otel::BackendSpan> span_;
+  std::chrono::steady_clock::time_point handed_out_{};  // poll_batch's return: processing starts
 };
 
 // Summary of a run()/run_batch() loop.
@@ -221,6 +222,8 @@ class TracedConsumer {
   // Up to `max_messages`, returning early when `max_wait` passes (a partial batch) or stop() was
   // called. The batch's receive span is ended and its process span started.
   MessageBatch poll_batch(std::size_t max_messages, std::chrono::milliseconds max_wait);
+  // Ends the batch's process span and stores its offsets. Records the process duration, from
+  // poll_batch's return to this call.
   void mark_processed(MessageBatch& batch, const HandlerResult& result = {});
 
   // Loops until stop() or a fatal error: poll, process with the failure policy, store, commit.

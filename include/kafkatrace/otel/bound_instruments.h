@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <utility>
 
 namespace kafkatrace::otel {
@@ -45,6 +46,10 @@ void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
 void add_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard, double value) noexcept;
 void record_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
                      double value) noexcept;
+std::span<const double> histogram_boundaries(const SyncStorage* storage) noexcept;
+void merge_to_shard(SyncStorage* storage, Stream* stream, WriterShard* shard,
+                    std::span<const std::uint64_t> bucket_counts, double sum, double min,
+                    double max) noexcept;
 
 // What the exclusive handles share: the storage, the series and the shard, retired at the end.
 class ExclusiveSeries {
@@ -154,6 +159,23 @@ class ExclusiveHistogram final {
     }
   }
   bool enabled() const noexcept { return series_.storage() != nullptr; }
+
+  // For a caller that aggregates measurements itself and merges them now and then (the
+  // consumer's per-topic metrics): the bucket boundaries (empty when disabled), and the merge.
+  // A value v belongs to bucket i when boundaries[i-1] < v <= boundaries[i]; `bucket_counts`
+  // has boundaries().size() + 1 entries (otherwise the merge is dropped and counted), and
+  // `sum`, `min`, `max` are those of the merged values (NaN: leave them out). Merging records
+  // exactly what recording the values one by one would have. Same threading as record().
+  std::span<const double> boundaries() const noexcept {
+    return internal::histogram_boundaries(series_.storage());
+  }
+  void merge(std::span<const std::uint64_t> bucket_counts, double sum, double min,
+             double max) noexcept {
+    if (series_.storage()) {
+      internal::merge_to_shard(series_.storage(), series_.stream(), series_.shard(), bucket_counts,
+                               sum, min, max);
+    }
+  }
 
  private:
   internal::ExclusiveSeries series_;

@@ -206,7 +206,10 @@ PollResult ConsumerCore::take(std::chrono::milliseconds timeout) {
   rd_kafka_message_t* raw = rd_kafka_consumer_poll(handle_, 0);
   if (raw == nullptr) {
     const int wait_ms = static_cast<int>(std::clamp<long long>(timeout.count(), 0, INT_MAX));
-    if (wait_ms > 0) raw = rd_kafka_consumer_poll(handle_, wait_ms);
+    if (wait_ms > 0) {
+      flush_metrics();
+      raw = rd_kafka_consumer_poll(handle_, wait_ms);
+    }
   }
   if (raw == nullptr) return result;
   if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -251,6 +254,7 @@ std::optional<ConsumedMessage> ConsumerCore::admit(rd_kafka_message_t* raw,
   const double seconds = std::chrono::duration<double>(message.handed_out_ - started).count();
   state.consumed.add(1);
   state.poll_duration.record(seconds);
+  maybe_flush_metrics(message.handed_out_);
   return message;
 }
 
@@ -266,6 +270,7 @@ bool ConsumerCore::wait_polling(std::chrono::steady_clock::time_point deadline,
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return true;
     const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, kPollSlice);
+    flush_metrics();
     rd_kafka_message_t* raw = rd_kafka_consumer_poll(
         handle_, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(slice).count()));
     if (raw != nullptr) {
@@ -292,6 +297,15 @@ void ConsumerCore::maybe_commit() {
   next_commit_ = now + options_.commit_interval;
   stored_since_commit_ = false;
   rd_kafka_commit(handle_, nullptr, 1);  // asynchronously; on_commit logs failures
+}
+
+void ConsumerCore::flush_metrics() noexcept {
+  for (auto& state : topics_) {
+    state.consumed.flush();
+    state.poll_duration.flush();
+    state.process_duration.flush();
+    state.end_to_end.flush();
+  }
 }
 
 void ConsumerCore::pause_all(bool pause) {
@@ -329,6 +343,7 @@ rd_kafka_resp_err_t ConsumerCore::commit() noexcept {
 }
 
 void ConsumerCore::close() noexcept {
+  flush_metrics();
   if (closed_ || handle_ == nullptr) return;
   carry_.clear();  // never stored: the next owner of their partitions gets them again
   if (options_.commit_mode == CommitMode::kAfterProcessing && stored_since_commit_) commit();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kafka/internal/consumer_dead_letter.h"
+#include "kafka/internal/local_metrics.h"
 #include "kafka/internal/wall_clock.h"
 #include "kafkatrace/kafka/consumer.h"
 #include "kafkatrace/otel/messaging_metrics.h"
@@ -65,12 +66,13 @@ class ConsumerCore final {
     std::vector<std::int64_t> next_offset;
     std::vector<bool> assigned;
     std::vector<std::uint64_t> epoch;  // bumped at every assign and revoke of the partition
-    // The per-message metrics of this topic, bound once (no attribute lookup per message) and
-    // exclusive (only the consumer thread records them: no atomic read-modify-write).
-    otel::ExclusiveCounter<std::int64_t> consumed;
-    otel::ExclusiveHistogram<double> poll_duration;
-    otel::ExclusiveHistogram<double> process_duration;  // successful processing
-    otel::ExclusiveHistogram<double> end_to_end;
+    // The per-message metrics of this topic, bound once (no attribute lookup per message),
+    // exclusive (only the consumer thread records them) and aggregated locally until
+    // flush_metrics().
+    LocalCounter consumed;
+    LocalHistogram poll_duration;
+    LocalHistogram process_duration;  // successful processing
+    LocalHistogram end_to_end;
   };
   // A partition a retry waits on, and its epoch when the wait began.
   struct Watched {
@@ -122,6 +124,14 @@ class ConsumerCore final {
   bool wait_polling(std::chrono::steady_clock::time_point deadline,
                     const std::vector<Watched>& watched);
   void maybe_commit();
+  // Merges every topic's locally aggregated metrics into their series: at most a second after
+  // the last merge while messages flow (maybe_), before every wait for messages, and at close.
+  void flush_metrics() noexcept;
+  void maybe_flush_metrics(std::chrono::steady_clock::time_point now) noexcept {
+    if (now - metrics_flushed_ < std::chrono::seconds(1)) return;
+    flush_metrics();
+    metrics_flushed_ = now;
+  }
   void pause_all(bool pause);
   void store_offset(const ConsumedMessage& message);
   void note_error(const ConsumerError& error);
@@ -161,6 +171,7 @@ class ConsumerCore final {
   std::deque<ConsumedMessage> carry_;
   std::chrono::steady_clock::time_point next_commit_;
   bool stored_since_commit_ = false;
+  std::chrono::steady_clock::time_point metrics_flushed_{};
   semconv::SemconvMode semconv_mode_ = semconv::SemconvMode::kCurrent;
   AnchoredWallClock wall_clock_;  // single-message span times and end-to-end latency
 

@@ -27,25 +27,25 @@ ConsumerCore::TopicState& ConsumerCore::topic_state(std::string_view topic) {
   added.process_span_name = "process " + added.name;
   added.poll_span_name = "poll " + added.name;
   const std::string_view group = options_.group_id;
-  added.consumed = metrics_.client_consumed_messages.bind_exclusive(
+  added.consumed = LocalCounter(metrics_.client_consumed_messages.bind_exclusive(
       {{mm::kSystem, mm::kSystemKafka},
        {mm::kOperationName, semconv::kOperationNamePoll},
        {mm::kDestinationName, added.name},
-       {mm::kConsumerGroupName, group}});
-  added.poll_duration = metrics_.client_operation_duration.bind_exclusive(
+       {mm::kConsumerGroupName, group}}));
+  added.poll_duration = LocalHistogram(metrics_.client_operation_duration.bind_exclusive(
       {{mm::kSystem, mm::kSystemKafka},
        {mm::kOperationName, semconv::kOperationNamePoll},
        {mm::kOperationType, semconv::kOperationTypeReceive},
        {mm::kDestinationName, added.name},
-       {mm::kConsumerGroupName, group}});
-  added.process_duration = metrics_.process_duration.bind_exclusive(
+       {mm::kConsumerGroupName, group}}));
+  added.process_duration = LocalHistogram(metrics_.process_duration.bind_exclusive(
       {{mm::kSystem, mm::kSystemKafka},
        {mm::kOperationName, semconv::kOperationNameProcess},
        {mm::kDestinationName, added.name},
-       {mm::kConsumerGroupName, group}});
-  added.end_to_end = end_to_end_.bind_exclusive({{mm::kSystem, mm::kSystemKafka},
-                                                 {mm::kDestinationName, added.name},
-                                                 {mm::kConsumerGroupName, group}});
+       {mm::kConsumerGroupName, group}}));
+  added.end_to_end = LocalHistogram(end_to_end_.bind_exclusive({{mm::kSystem, mm::kSystemKafka},
+                                                                {mm::kDestinationName, added.name},
+                                                                {mm::kConsumerGroupName, group}}));
   return added;
 }
 

@@ -173,6 +173,7 @@ void ConsumerCore::end_process_span(ConsumedMessage& message, const HandlerResul
   } else {
     topic_state(message).process_duration.record(seconds);
   }
+  maybe_flush_metrics(ended);
 }
 
 void ConsumerCore::start_batch_spans(MessageBatch& batch,
@@ -263,6 +264,7 @@ void ConsumerCore::end_batch_span(MessageBatch& batch, const HandlerResult& resu
                                                  {mm::kConsumerGroupName, options_.group_id}});
     }
   }
+  maybe_flush_metrics(std::chrono::steady_clock::now());
 }
 
 }  // namespace kafkatrace::kafka::internal
