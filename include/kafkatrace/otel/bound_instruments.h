@@ -21,12 +21,22 @@
 // exclusive and shared handles may record the same series concurrently. Move-only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <utility>
 
 namespace kafkatrace::otel {
+
+// The explicit-bucket histogram's bucket of `value`: i such that bounds[i-1] < value <= bounds[i]
+// (0 below the first bound, bounds.size() above the last). The first bucket is checked first:
+// short durations (a poll, a no-op handler) land there.
+inline std::size_t histogram_bucket_index(std::span<const double> bounds, double value) noexcept {
+  if (bounds.empty() || value <= bounds.front()) return 0;
+  return static_cast<std::size_t>(std::lower_bound(bounds.begin() + 1, bounds.end(), value) -
+                                  bounds.begin());
+}
 
 namespace internal {
 class SyncStorage;
@@ -162,7 +172,7 @@ class ExclusiveHistogram final {
 
   // For a caller that aggregates measurements itself and merges them now and then (the
   // consumer's per-topic metrics): the bucket boundaries (empty when disabled), and the merge.
-  // A value v belongs to bucket i when boundaries[i-1] < v <= boundaries[i]; `bucket_counts`
+  // A value belongs to bucket histogram_bucket_index(boundaries(), value); `bucket_counts`
   // has boundaries().size() + 1 entries (otherwise the merge is dropped and counted), and
   // `sum`, `min`, `max` are those of the merged values (NaN: leave them out). Merging records
   // exactly what recording the values one by one would have. Same threading as record().

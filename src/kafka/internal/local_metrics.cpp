@@ -29,20 +29,8 @@ LocalHistogram::LocalHistogram(otel::ExclusiveHistogram<double> series) noexcept
   }
 }
 
-LocalHistogram::LocalHistogram(LocalHistogram&& other) noexcept
-    : series_(std::move(other.series_)),
-      bounds_(std::exchange(other.bounds_, {})),
-      counts_(std::move(other.counts_)),
-      pending_(other.pending_),
-      sum_(other.sum_),
-      min_(other.min_),
-      max_(other.max_) {
-  other.counts_.clear();
-  other.reset();
-}
-
 LocalHistogram& LocalHistogram::operator=(LocalHistogram&& other) noexcept {
-  if (this != &other) {
+  if (this != &other) {  // (the move constructor: into a default-constructed one)
     flush();
     series_ = std::move(other.series_);
     bounds_ = std::exchange(other.bounds_, {});

@@ -9,7 +9,6 @@
 // Destruction flushes too. Threading: one thread at a time, like the exclusive handles.
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -26,8 +25,7 @@ class LocalCounter final {
   LocalCounter() noexcept = default;
   explicit LocalCounter(otel::ExclusiveCounter<std::int64_t> series) noexcept
       : series_(std::move(series)) {}
-  LocalCounter(LocalCounter&& other) noexcept
-      : series_(std::move(other.series_)), pending_(std::exchange(other.pending_, 0)) {}
+  LocalCounter(LocalCounter&& other) noexcept { *this = std::move(other); }
   LocalCounter& operator=(LocalCounter&& other) noexcept;
   ~LocalCounter() { flush(); }
 
@@ -44,7 +42,7 @@ class LocalHistogram final {
   LocalHistogram() noexcept = default;
   // Out of memory for the bucket counts: records go straight to the series.
   explicit LocalHistogram(otel::ExclusiveHistogram<double> series) noexcept;
-  LocalHistogram(LocalHistogram&& other) noexcept;
+  LocalHistogram(LocalHistogram&& other) noexcept { *this = std::move(other); }
   LocalHistogram& operator=(LocalHistogram&& other) noexcept;
   ~LocalHistogram() { flush(); }
 
@@ -53,7 +51,7 @@ class LocalHistogram final {
       series_.record(value);  // disabled (a no-op), or NaN (dropped and counted)
       return;
     }
-    ++counts_[bucket_index(value)];
+    ++counts_[otel::histogram_bucket_index(bounds_, value)];
     ++pending_;
     sum_ += value;
     min_ = std::min(min_, value);
@@ -63,12 +61,6 @@ class LocalHistogram final {
   std::uint64_t pending() const noexcept { return pending_; }
 
  private:
-  // As the series' storage places values: (bounds[i-1], bounds[i]], the first bucket first.
-  std::size_t bucket_index(double value) const noexcept {
-    if (bounds_.empty() || value <= bounds_.front()) return 0;
-    return static_cast<std::size_t>(std::lower_bound(bounds_.begin() + 1, bounds_.end(), value) -
-                                    bounds_.begin());
-  }
   void reset() noexcept;
 
   otel::ExclusiveHistogram<double> series_;

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "kafkatrace/otel/bound_instruments.h"
 #include "kafkatrace/otel/instruments.h"
 #include "kafkatrace/otel/metric_data.h"
 
@@ -131,13 +132,9 @@ class SyncStorage final {
   // Hot path. Null only when out of memory (the measurement is then dropped and counted).
   Stream* find_stream(std::span<const MetricAttribute> attributes) noexcept;
   void count_dropped() noexcept;
-  // The index of the bucket (bounds[i-1], bounds[i]] that holds `value`. Inline, with the
-  // first bucket checked first: short durations (a poll, a no-op handler) land there.
+  // The index of the bucket that holds `value` (histogram_bucket_index, inline).
   std::size_t bucket_index(double value) const noexcept {
-    const auto& bounds = descriptor_.boundaries;
-    if (bounds.empty() || value <= bounds.front()) return 0;
-    return static_cast<std::size_t>(std::lower_bound(bounds.begin() + 1, bounds.end(), value) -
-                                    bounds.begin());
+    return histogram_bucket_index(descriptor_.boundaries, value);
   }
   // A new shard of `stream` for an exclusive handle (any thread); null when out of memory.
   WriterShard* attach_shard(Stream& stream) noexcept;
